@@ -1,0 +1,68 @@
+import type { ClientContext } from "./context.js";
+import { InvalidArgumentError } from "./errors.js";
+import type { CallOptions, DurableStreamClientOptions, FetchFunction } from "./options.js";
+import { resolveStreamUrl } from "./request-url.js";
+import { resolveRetryPolicy } from "./retry.js";
+import { DurableStream, type CreateOptions, type StreamHandleOptions } from "./stream.js";
+
+/**
+ * Entry point of the protocol client: holds the base URL, headers, parameters,
+ * retry policy, `fetch` and JSON codec shared by every stream. Make one and
+ * reuse it. Runs in Node 20+, browsers and workers.
+ *
+ * @example
+ * const client = new DurableStreamClient({ baseUrl: "https://streams.example.com" });
+ * const stream = client.stream("/chat/42");
+ * await using res = await stream.read({ live: "long-poll" });
+ */
+export class DurableStreamClient {
+  private readonly context: ClientContext;
+
+  constructor(options: DurableStreamClientOptions = {}) {
+    if (options.baseUrl !== undefined && !URL.canParse(options.baseUrl)) {
+      throw new InvalidArgumentError("baseUrl", `not an absolute URL: ${options.baseUrl}`);
+    }
+    const fetchFunction = options.fetch ?? defaultFetch();
+    this.context = {
+      baseUrl: options.baseUrl,
+      headers: options.headers,
+      params: options.params,
+      retry: resolveRetryPolicy(options.retry),
+      fetch: fetchFunction,
+      json: options.json ?? JSON,
+      warnOnHttp: options.warnOnHttp ?? true,
+    };
+  }
+
+  /** A handle on the stream at `url` (relative to the base URL, or absolute). No I/O. */
+  stream(url: string, options?: StreamHandleOptions): DurableStream {
+    return new DurableStream(this.context, resolveStreamUrl(url, this.context.baseUrl), options);
+  }
+
+  /** Creates the stream (idempotently) and returns its handle. */
+  async createStream(url: string, options?: CreateOptions): Promise<DurableStream> {
+    const handle = this.stream(url, { contentType: options?.contentType });
+    await handle.create(options);
+    return handle;
+  }
+
+  /** Checks that the stream exists (HEAD) and returns its handle; a missing one rejects. */
+  async connect(url: string, options?: CallOptions): Promise<DurableStream> {
+    const handle = this.stream(url);
+    await handle.head(options);
+    return handle;
+  }
+
+  /** Deletes the stream. */
+  async deleteStream(url: string, options?: CallOptions): Promise<void> {
+    await this.stream(url).delete(options);
+  }
+}
+
+function defaultFetch(): FetchFunction {
+  if (typeof globalThis.fetch !== "function") {
+    throw new InvalidArgumentError("fetch", "no global fetch here; pass one in the options");
+  }
+  // Looked up per call so that a fetch patched later (tests, instrumentation) is honoured.
+  return (input, init) => globalThis.fetch(input, init);
+}

@@ -1,0 +1,230 @@
+/**
+ * The error hierarchy of the protocol client. Every failure the client reports
+ * is a {@link DurableStreamError} (or the caller's own abort reason), with a
+ * `code` that lines up with the Durable Streams conformance codes.
+ */
+
+/** Machine-readable error codes. */
+export type DurableStreamErrorCode =
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "STREAM_CLOSED"
+  | "SEQUENCE_CONFLICT"
+  | "SEQUENCE_GAP"
+  | "STALE_EPOCH"
+  | "CONTENT_TYPE_MISMATCH"
+  | "INVALID_OFFSET"
+  | "OFFSET_GONE"
+  | "PARSE_ERROR"
+  | "NETWORK_ERROR"
+  | "INVALID_ARGUMENT"
+  | "UNEXPECTED_STATUS"
+  | "NOT_SUPPORTED";
+
+/** Context shared by every error constructor. */
+export interface DurableStreamErrorInit {
+  /** The stream URL the failing request addressed, when there was one. */
+  url?: string | undefined;
+  /** The HTTP status, when the server answered. */
+  status?: number | undefined;
+  /** Whether the same request may succeed if repeated later. */
+  retryable?: boolean | undefined;
+  /** The underlying error, if any. */
+  cause?: unknown;
+}
+
+/** Base class of every error this library raises. */
+export class DurableStreamError extends Error {
+  /** Machine-readable error code. */
+  readonly code: DurableStreamErrorCode;
+  /** HTTP status of the response that caused the error, if any. */
+  readonly status: number | undefined;
+  /** URL of the stream the request addressed, if any. */
+  readonly url: string | undefined;
+  /** Whether repeating the operation later may succeed. */
+  readonly retryable: boolean;
+
+  constructor(code: DurableStreamErrorCode, message: string, init: DurableStreamErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = init.status;
+    this.url = init.url;
+    this.retryable = init.retryable ?? false;
+  }
+}
+
+/** The stream does not exist (404). */
+export class StreamNotFoundError extends DurableStreamError {
+  constructor(url: string, init: DurableStreamErrorInit = {}) {
+    super("NOT_FOUND", `Stream not found: ${url}`, { status: 404, ...init, url });
+  }
+}
+
+/** A create request met an existing stream with a different configuration (409). */
+export class StreamConflictError extends DurableStreamError {
+  constructor(url: string, init: DurableStreamErrorInit = {}) {
+    super("CONFLICT", `Stream already exists with a different configuration: ${url}`, {
+      status: 409,
+      ...init,
+      url,
+    });
+  }
+}
+
+/** The stream is closed; no more data can be appended (409 with `Stream-Closed`). */
+export class StreamClosedError extends DurableStreamError {
+  /** The stream's final offset, when the server reported it. */
+  readonly finalOffset: string | undefined;
+
+  constructor(url: string, finalOffset: string | undefined, init: DurableStreamErrorInit = {}) {
+    super("STREAM_CLOSED", `Stream is closed: ${url}`, { status: 409, ...init, url });
+    this.finalOffset = finalOffset;
+  }
+}
+
+/** A `Stream-Seq` value was not greater than the last one the server accepted (409). */
+export class SequenceConflictError extends DurableStreamError {
+  constructor(url: string, init: DurableStreamErrorInit = {}) {
+    super("SEQUENCE_CONFLICT", `Stream-Seq regression rejected by the server: ${url}`, {
+      status: 409,
+      ...init,
+      url,
+    });
+  }
+}
+
+/** The appended content type differs from the stream's (409). */
+export class ContentTypeMismatchError extends DurableStreamError {
+  /** The content type the request carried. */
+  readonly sentContentType: string | undefined;
+  /** The stream's content type, when known. */
+  readonly streamContentType: string | undefined;
+
+  constructor(
+    url: string,
+    sent: string | undefined,
+    stream: string | undefined,
+    init: DurableStreamErrorInit = {},
+  ) {
+    super(
+      "CONTENT_TYPE_MISMATCH",
+      `Content type ${sent ?? "(none)"} does not match the stream's ${stream ?? "content type"}: ${url}`,
+      { status: 409, ...init, url },
+    );
+    this.sentContentType = sent;
+    this.streamContentType = stream;
+  }
+}
+
+/** An idempotent producer's epoch was fenced by a newer one (403). */
+export class StaleEpochError extends DurableStreamError {
+  /** The epoch the server currently holds for this producer. */
+  readonly currentEpoch: number | undefined;
+
+  constructor(url: string, currentEpoch: number | undefined, init: DurableStreamErrorInit = {}) {
+    super(
+      "STALE_EPOCH",
+      `Producer epoch is stale (server epoch ${currentEpoch ?? "unknown"}): ${url}`,
+      { status: 403, ...init, url },
+    );
+    this.currentEpoch = currentEpoch;
+  }
+}
+
+/** An idempotent producer's sequence skipped ahead of what the server expects (409). */
+export class SequenceGapError extends DurableStreamError {
+  readonly expectedSeq: number | undefined;
+  readonly receivedSeq: number | undefined;
+
+  constructor(
+    url: string,
+    expectedSeq: number | undefined,
+    receivedSeq: number | undefined,
+    init: DurableStreamErrorInit = {},
+  ) {
+    super(
+      "SEQUENCE_GAP",
+      `Producer sequence gap: expected ${expectedSeq ?? "?"}, sent ${receivedSeq ?? "?"}: ${url}`,
+      { status: 409, ...init, url },
+    );
+    this.expectedSeq = expectedSeq;
+    this.receivedSeq = receivedSeq;
+  }
+}
+
+/** The server rejected the offset as malformed (400 on a read). */
+export class InvalidOffsetError extends DurableStreamError {
+  readonly offset: string;
+
+  constructor(url: string, offset: string, init: DurableStreamErrorInit = {}) {
+    super("INVALID_OFFSET", `Invalid offset ${JSON.stringify(offset)} for ${url}`, {
+      status: 400,
+      ...init,
+      url,
+    });
+    this.offset = offset;
+  }
+}
+
+/** The offset is no longer retained, or the stream was soft-deleted (410). */
+export class OffsetGoneError extends DurableStreamError {
+  readonly offset: string | undefined;
+
+  constructor(url: string, offset: string | undefined, init: DurableStreamErrorInit = {}) {
+    super(
+      "OFFSET_GONE",
+      `Gone: offset ${offset ?? "(none)"} is no longer retained or the stream was deleted: ${url}`,
+      { status: 410, ...init, url },
+    );
+    this.offset = offset;
+  }
+}
+
+/** A body or SSE event could not be parsed (invalid JSON, malformed base64 or control event). */
+export class ParseError extends DurableStreamError {
+  constructor(message: string, init: DurableStreamErrorInit = {}) {
+    super("PARSE_ERROR", message, init);
+  }
+}
+
+/**
+ * The request could not reach the server or the connection broke. When
+ * `outcomeUnknown` is true the request may have been applied (a plain append
+ * whose connection dropped after sending), so it was not repeated.
+ */
+export class NetworkError extends DurableStreamError {
+  readonly outcomeUnknown: boolean;
+
+  constructor(message: string, init: DurableStreamErrorInit & { outcomeUnknown?: boolean } = {}) {
+    super("NETWORK_ERROR", message, { retryable: true, ...init });
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
+  }
+}
+
+/** A caller passed an invalid option or argument. Thrown before any I/O. */
+export class InvalidArgumentError extends DurableStreamError {
+  /** The option or argument at fault. */
+  readonly argument: string;
+
+  constructor(argument: string, message: string) {
+    super("INVALID_ARGUMENT", `Invalid ${argument}: ${message}`);
+    this.argument = argument;
+  }
+}
+
+/** Any other non-success HTTP status (401, 403, 413, or 429/5xx once retries are spent). */
+export class UnexpectedStatusError extends DurableStreamError {
+  /** The response body text, truncated to 1 KiB, for diagnostics. */
+  readonly body: string;
+
+  constructor(url: string, status: number, body: string, init: DurableStreamErrorInit = {}) {
+    super("UNEXPECTED_STATUS", `Unexpected HTTP ${status} from ${url}${body ? `: ${body}` : ""}`, {
+      retryable: status === 429 || status >= 500,
+      ...init,
+      status,
+      url,
+    });
+    this.body = body;
+  }
+}

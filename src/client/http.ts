@@ -1,0 +1,127 @@
+import type { ClientContext } from "./context.js";
+import { DurableStreamError, NetworkError } from "./errors.js";
+import { errorFromResponse, type ErrorContext } from "./error-mapping.js";
+import type { CallOptions } from "./options.js";
+import { buildRequestUrl, resolveDynamicRecord } from "./request-url.js";
+import { backoffDelay, parseRetryAfter, sleep } from "./retry.js";
+import { warnIfPlainHttp } from "./http-warning.js";
+
+/**
+ * Which failures a request may repeat. `"all"`: 429, 5xx and network failures
+ * (idempotent requests). `"answered"`: only 429 and 5xx, where the server
+ * answered and so applied nothing (plain appends: a lost connection leaves
+ * the outcome unknown).
+ */
+export type RetryScope = "all" | "answered";
+
+/** One protocol request. Internal. */
+export interface RequestSpec {
+  method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
+  /** The absolute stream URL. */
+  url: string;
+  /** Protocol query parameters (`offset`, `live`, `cursor`); they override user params. */
+  query?: Readonly<Record<string, string | undefined>>;
+  /** Protocol headers; they override user headers. */
+  headers?: Readonly<Record<string, string>>;
+  body?: Uint8Array | string | undefined;
+  call?: CallOptions | undefined;
+  /** An extra abort source, for instance the read session's own. */
+  signal?: AbortSignal | undefined;
+  retry: RetryScope;
+  /** For mapping errors. */
+  error: Omit<ErrorContext, "url">;
+  /** Statuses returned to the caller as they are instead of raising. */
+  passStatuses?: readonly number[];
+}
+
+/** Called before each retry wait; lets a read session report "reconnecting". */
+export type RetryObserver = (info: {
+  attempt: number;
+  delayMs: number;
+  error: DurableStreamError;
+}) => void;
+
+/**
+ * Sends a request, retrying per the client's policy with full-jitter backoff.
+ * Headers and parameters are resolved again for every attempt. Resolves with a
+ * successful response; rejects with a typed error, or with the abort reason.
+ */
+export async function sendRequest(
+  context: ClientContext,
+  spec: RequestSpec,
+  onRetry?: RetryObserver,
+): Promise<Response> {
+  const signal = combineSignals(spec.call?.signal, spec.signal);
+  warnIfPlainHttp(spec.url, context.warnOnHttp);
+  for (let attempt = 0; ; attempt++) {
+    throwIfAborted(signal);
+    let failure: DurableStreamError;
+    let retryAfterMs: number | undefined;
+    try {
+      const response = await sendOnce(context, spec, signal);
+      if (response.ok || spec.passStatuses?.includes(response.status)) return response;
+      failure = await errorFromResponse(response, { ...spec.error, url: spec.url });
+      if (!isRetryableStatus(response.status)) throw failure;
+      retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof DurableStreamError) throw error;
+      failure = new NetworkError(`Request to ${spec.url} failed: ${describe(error)}`, {
+        url: spec.url,
+        cause: error,
+        outcomeUnknown: spec.retry === "answered",
+      });
+      if (spec.retry === "answered") throw failure;
+    }
+    if (attempt >= context.retry.maxRetries) throw failure;
+    const delayMs = backoffDelay(context.retry, attempt, retryAfterMs);
+    onRetry?.({ attempt: attempt + 1, delayMs, error: failure });
+    await sleep(delayMs, signal);
+  }
+}
+
+/** One attempt: resolve dynamic headers and params, then fetch. */
+async function sendOnce(
+  context: ClientContext,
+  spec: RequestSpec,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  const resolveSignal = signal ?? new AbortController().signal;
+  const [userHeaders, userParams] = await Promise.all([
+    resolveDynamicRecord([context.headers, spec.call?.headers], resolveSignal),
+    resolveDynamicRecord([context.params, spec.call?.params], resolveSignal),
+  ]);
+  const url = buildRequestUrl(spec.url, userParams, spec.query ?? {});
+  const init: RequestInit = {
+    method: spec.method,
+    headers: { ...userHeaders, ...spec.headers },
+  };
+  if (spec.body !== undefined) init.body = spec.body as BodyInit;
+  if (signal) init.signal = signal;
+  return context.fetch(url, init);
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason;
+}
+
+/** One signal that aborts when any of the given ones does. */
+export function combineSignals(
+  ...signals: Array<AbortSignal | undefined>
+): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,25 @@
+import { resolve } from "node:path";
+import { defineConfig } from "vite";
+import dts from "vite-plugin-dts";
+
+// Library build: one ESM file per public entry point, declarations beside them.
+export default defineConfig({
+  plugins: [dts({ tsconfigPath: "./tsconfig.build.json", entryRoot: "src" })],
+  build: {
+    target: "es2022",
+    sourcemap: true,
+    minify: false,
+    lib: {
+      entry: {
+        index: resolve(import.meta.dirname, "src/react/index.ts"),
+        client: resolve(import.meta.dirname, "src/client/index.ts"),
+        idb: resolve(import.meta.dirname, "src/idb/index.ts"),
+        query: resolve(import.meta.dirname, "src/query/index.ts"),
+      },
+      formats: ["es"],
+    },
+    rolldownOptions: {
+      external: [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//, "idb-keyval"],
+    },
+  },
+});

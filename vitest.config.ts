@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+// Kept apart from vite.config.ts so the declaration plugin does not run in tests.
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    environment: "node",
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    pool: "forks",
+  },
+});
