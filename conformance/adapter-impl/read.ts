@@ -60,7 +60,7 @@ export async function readCommand(
   }
 
   const chunks: ReadChunkResult[] = [];
-  let timedOut = false;
+  let timedOut: boolean;
   // From here on the deadline ends the read quietly instead of failing it.
   deadline.signal.addEventListener("abort", () => response.cancel(), { once: true });
   try {

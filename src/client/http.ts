@@ -88,17 +88,23 @@ async function sendOnce(
 ): Promise<Response> {
   const resolveSignal = signal ?? new AbortController().signal;
   const [userHeaders, userParams] = await Promise.all([
-    resolveDynamicRecord([context.headers, spec.call?.headers], resolveSignal),
+    resolveDynamicRecord([context.headers, spec.call?.headers], resolveSignal, lowerCase),
     resolveDynamicRecord([context.params, spec.call?.params], resolveSignal),
   ]);
   const url = buildRequestUrl(spec.url, userParams, spec.query ?? {});
-  const init: RequestInit = {
-    method: spec.method,
-    headers: { ...userHeaders, ...spec.headers },
-  };
+  // Header names are case-insensitive: merge them lower-cased, so that a protocol
+  // header replaces a user one (`Content-Type` vs `content-type`) instead of
+  // both being sent and joined into one comma-separated value.
+  const headers: Record<string, string> = userHeaders;
+  for (const [name, value] of Object.entries(spec.headers ?? {})) headers[lowerCase(name)] = value;
+  const init: RequestInit = { method: spec.method, headers };
   if (spec.body !== undefined) init.body = spec.body as BodyInit;
   if (signal) init.signal = signal;
   return context.fetch(url, init);
+}
+
+function lowerCase(name: string): string {
+  return name.toLowerCase();
 }
 
 export function isRetryableStatus(status: number): boolean {

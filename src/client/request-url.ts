@@ -57,16 +57,22 @@ export function buildRequestUrl(
   return url.href;
 }
 
-/** Resolves static and function values; an entry whose function returns `undefined` is left out. */
+/**
+ * Resolves static and function values; an entry whose function returns
+ * `undefined` is left out. Later records override earlier ones; keys are
+ * compared after `normalizeKey` (header names are case-insensitive, so
+ * headers pass a lower-casing one), and an overridden function is never called.
+ */
 export async function resolveDynamicRecord(
   records: ReadonlyArray<DynamicRecord | undefined>,
   signal: AbortSignal,
+  normalizeKey: (key: string) => string = (key) => key,
 ): Promise<Record<string, string>> {
   const entries: Array<[string, string | Promise<string | undefined>]> = [];
   const merged = new Map<string, DynamicRecord[string]>();
   for (const record of records) {
     if (!record) continue;
-    for (const [key, value] of Object.entries(record)) merged.set(key, value);
+    for (const [key, value] of Object.entries(record)) merged.set(normalizeKey(key), value);
   }
   for (const [key, value] of merged) {
     entries.push([key, typeof value === "function" ? Promise.resolve(value({ signal })) : value]);

@@ -25,6 +25,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
 /** Retry-After values beyond this are treated as this (a server asking for a day is ignored). */
 const RETRY_AFTER_CAP_MS = 3_600_000;
 
+const HTTP_DATE_START = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s/i;
+
 /** Fills defaults and rejects nonsense with an {@link InvalidArgumentError} naming the option. */
 export function resolveRetryPolicy(options: RetryOptions | undefined): RetryPolicy {
   const policy = { ...DEFAULT_RETRY, ...definedEntries(options) };
@@ -84,6 +86,10 @@ export function parseRetryAfter(
   if (header === null) return undefined;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, RETRY_AFTER_CAP_MS);
+  // Every HTTP-date form (IMF-fixdate, RFC 850, asctime) starts with the day name.
+  // Anything else is not a date, however leniently `Date.parse` would read it
+  // ("1.5" is a day in 2001, "retry 2099" a year far ahead).
+  if (!HTTP_DATE_START.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.min(Math.max(0, date - now), RETRY_AFTER_CAP_MS);
