@@ -64,6 +64,9 @@ function conformanceCode(error: DurableStreamError): ConformanceErrorCode {
     case "STALE_EPOCH":
     case "SEQUENCE_GAP":
       return "UNEXPECTED_STATUS";
+    case "BUFFER_FULL":
+    case "PRODUCER_CLOSED":
+      return "INVALID_ARGUMENT";
     default:
       return error.code;
   }

@@ -22,6 +22,10 @@ export class DurableStreamClient {
     if (options.baseUrl !== undefined && !URL.canParse(options.baseUrl)) {
       throw new InvalidArgumentError("baseUrl", `not an absolute URL: ${options.baseUrl}`);
     }
+    if (options.baseUrl !== undefined && !/^https?:$/.test(new URL(options.baseUrl).protocol)) {
+      // Relative paths are joined to the base's origin, which only http(s) URLs have.
+      throw new InvalidArgumentError("baseUrl", `not an http(s) URL: ${options.baseUrl}`);
+    }
     const fetchFunction = options.fetch ?? defaultFetch();
     this.context = {
       baseUrl: options.baseUrl,

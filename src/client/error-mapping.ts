@@ -35,6 +35,10 @@ export async function errorFromResponse(
   const { status, headers } = response;
   const { url } = context;
   const init = { status };
+  if (status === 404 || status === 409 || status === 410) {
+    // Nothing in these bodies is needed; release the connection.
+    await response.body?.cancel().catch(() => undefined);
+  }
   if (status === 404) return new StreamNotFoundError(url, init);
   if (status === 410) return new OffsetGoneError(url, context.offset, init);
   if (status === 409) {

@@ -19,7 +19,9 @@ export type DurableStreamErrorCode =
   | "NETWORK_ERROR"
   | "INVALID_ARGUMENT"
   | "UNEXPECTED_STATUS"
-  | "NOT_SUPPORTED";
+  | "NOT_SUPPORTED"
+  | "BUFFER_FULL"
+  | "PRODUCER_CLOSED";
 
 /** Context shared by every error constructor. */
 export interface DurableStreamErrorInit {
@@ -226,5 +228,27 @@ export class UnexpectedStatusError extends DurableStreamError {
       url,
     });
     this.body = body;
+  }
+}
+
+/** A producer refused a message because its buffer limits are reached. */
+export class ProducerBufferFullError extends DurableStreamError {
+  constructor(url: string, bufferedMessages: number, bufferedBytes: number) {
+    super(
+      "BUFFER_FULL",
+      `Producer buffer full (${bufferedMessages} messages, ${bufferedBytes} bytes not yet acknowledged): ${url}`,
+      { url, retryable: true },
+    );
+  }
+}
+
+/** A producer that was detached, closed or stopped by a fatal error takes no more messages. */
+export class ProducerClosedError extends DurableStreamError {
+  /** Why the producer stopped. */
+  readonly reason: "detached" | "closed" | "stopped";
+
+  constructor(url: string, reason: "detached" | "closed" | "stopped", cause?: unknown) {
+    super("PRODUCER_CLOSED", `Producer is ${reason}: ${url}`, { url, cause });
+    this.reason = reason;
   }
 }

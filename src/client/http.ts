@@ -66,12 +66,14 @@ export async function sendRequest(
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof DurableStreamError) throw error;
+      // A request that never left (connection refused) is safe to repeat in any scope.
+      const unknown = spec.retry === "answered" && !neverSent(error);
       failure = new NetworkError(`Request to ${spec.url} failed: ${describe(error)}`, {
         url: spec.url,
         cause: error,
-        outcomeUnknown: spec.retry === "answered",
+        outcomeUnknown: unknown,
       });
-      if (spec.retry === "answered") throw failure;
+      if (unknown) throw failure;
     }
     if (attempt >= context.retry.maxRetries) throw failure;
     const delayMs = backoffDelay(context.retry, attempt, retryAfterMs);
@@ -105,6 +107,12 @@ async function sendOnce(
 
 function lowerCase(name: string): string {
   return name.toLowerCase();
+}
+
+/** A refused or unresolvable connection sent nothing, so the outcome is known: not applied. */
+function neverSent(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
 }
 
 export function isRetryableStatus(status: number): boolean {

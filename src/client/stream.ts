@@ -18,6 +18,8 @@ import { sendRequest, type RequestSpec } from "./http.js";
 import type { Offset } from "./offset.js";
 import type { CallOptions } from "./options.js";
 import type { ReadOptions } from "./read-options.js";
+import { IdempotentProducer, type ProducerHost } from "./producer.js";
+import type { ProducerOptions } from "./producer-options.js";
 import { ReadSession, type ReadSessionObserver } from "./read-session.js";
 import { StreamResponse } from "./response.js";
 
@@ -118,7 +120,8 @@ export class DurableStream {
   /** Creates the stream (PUT). Idempotent: an identical existing stream answers `created: false`. */
   async create(options: CreateOptions = {}): Promise<CreateResult> {
     const headers: Record<string, string> = {};
-    if (options.contentType !== undefined) headers["content-type"] = options.contentType;
+    const requestedType = options.contentType ?? this.knownContentType;
+    if (requestedType !== undefined) headers["content-type"] = requestedType;
     if (options.ttlSeconds !== undefined) {
       if (options.expiresAt !== undefined) {
         throw new InvalidArgumentError("ttlSeconds", "give ttlSeconds or expiresAt, not both");
@@ -139,7 +142,7 @@ export class DurableStream {
     );
     const contentType =
       normalizeContentType(response.headers.get("content-type")) ??
-      normalizeContentType(options.contentType);
+      normalizeContentType(requestedType);
     this.knownContentType = contentType ?? this.knownContentType;
     await response.body?.cancel();
     return {
@@ -173,11 +176,11 @@ export class DurableStream {
     return result;
   }
 
-  /** Appends bytes or text (POST), at most once. */
+  /**
+   * Appends bytes or text (POST), at most once. An empty body is sent as is:
+   * the server rejects it (400), as the protocol says.
+   */
   async append(data: StreamData, options: AppendOptions = {}): Promise<AppendResult> {
-    if (data.length === 0) {
-      throw new InvalidArgumentError("data", "an append needs at least one byte");
-    }
     const contentType = options.contentType ?? (await this.resolveContentType(options));
     const headers: Record<string, string> = { "content-type": contentType };
     if (options.seq !== undefined) headers[STREAM_SEQ] = options.seq;
