@@ -48,12 +48,10 @@ async function run(
       return { messagesProcessed: 1, bytesTransferred: bytes.length };
     }
     case "create":
-      await client
-        .stream(path)
-        .create({
-          contentType:
-            typeof op.contentType === "string" ? op.contentType : "application/octet-stream",
-        });
+      await client.stream(path).create({
+        contentType:
+          typeof op.contentType === "string" ? op.contentType : "application/octet-stream",
+      });
       return { messagesProcessed: 1 };
     case "roundtrip":
       return roundtrip(client, path, size, op);

@@ -2,10 +2,12 @@ import {
   DurableStreamClient,
   type CreateOptions,
   type DurableStream,
+  type ProducerOptions,
   type RetryOptions,
 } from "../../src/client/index.js";
 import { benchmarkCommand } from "./benchmark.js";
 import { DynamicValues } from "./dynamic-values.js";
+import { ProducerCommands } from "./producers.js";
 import {
   AdapterError,
   booleanField,
@@ -31,6 +33,7 @@ export class AdapterState {
   private serverUrl = "";
   private readonly handles = new Map<string, DurableStream>();
   private readonly dynamic = new DynamicValues();
+  private readonly producers = new ProducerCommands((path) => this.stream(path));
 
   async handle(command: Command): Promise<Result> {
     switch (command.type) {
@@ -63,6 +66,14 @@ export class AdapterState {
       case "clear-dynamic":
         this.dynamic.clear();
         return { type: command.type, success: true };
+      case "idempotent-append":
+        return this.producers.append(command);
+      case "idempotent-append-batch":
+        return this.producers.appendBatch(command);
+      case "idempotent-close":
+        return this.producers.close(command);
+      case "idempotent-detach":
+        return this.producers.detach(command);
       case "validate":
         return validate(command);
       case "benchmark":
@@ -83,13 +94,14 @@ export class AdapterState {
     });
     this.handles.clear();
     this.dynamic.clear();
+    this.producers.clear();
     return {
       type: "init",
       success: true,
       clientName: CLIENT_NAME,
       clientVersion: CLIENT_VERSION,
       features: {
-        batching: false,
+        batching: true,
         sse: true,
         longPoll: true,
         auto: true,
@@ -97,7 +109,7 @@ export class AdapterState {
         dynamicHeaders: true,
         retryOptions: true,
         batchItems: false,
-        strictZeroValidation: false,
+        strictZeroValidation: true,
       },
     };
   }
@@ -243,6 +255,17 @@ function validate(command: Command): Result {
       if (typeof options[key] === "number") retry[key] = options[key];
     }
     new DurableStreamClient({ baseUrl: "http://127.0.0.1", retry });
+    return { type: "validate", success: true };
+  }
+  if (options.target === "idempotent-producer") {
+    const producerOptions: ProducerOptions = {};
+    for (const key of ["epoch", "maxBatchBytes", "maxInFlight", "lingerMs"] as const) {
+      if (typeof options[key] === "number") producerOptions[key] = options[key];
+    }
+    const id = typeof options.producerId === "string" ? options.producerId : "validate";
+    new DurableStreamClient({ baseUrl: "http://127.0.0.1" })
+      .stream("/validate")
+      .producer(id, producerOptions);
     return { type: "validate", success: true };
   }
   throw new AdapterError("NOT_SUPPORTED", `validate: unsupported target ${String(options.target)}`);

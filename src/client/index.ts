@@ -16,6 +16,13 @@ export {
   type StreamHandleOptions,
 } from "./stream.js";
 export { StreamResponse } from "./response.js";
+export {
+  IdempotentProducer,
+  type ProducerErrorInfo,
+  type ProducerErrorListener,
+} from "./producer.js";
+export type { ProducerOptions } from "./producer-options.js";
+export type { ProducerMessage } from "./producer-batch.js";
 export type { ByteChunk, ChunkMeta, JsonBatch, TextChunk } from "./chunk.js";
 export type { LiveMode, ReadOptions, SseOptions } from "./read-options.js";
 export type { ReadSessionObserver } from "./read-session.js";
@@ -38,6 +45,8 @@ export {
   InvalidOffsetError,
   NetworkError,
   OffsetGoneError,
+  ProducerBufferFullError,
+  ProducerClosedError,
   ParseError,
   SequenceConflictError,
   SequenceGapError,

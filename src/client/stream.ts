@@ -262,6 +262,23 @@ export class DurableStream {
     return new StreamResponse(session, this.context.json);
   }
 
+  /**
+   * An idempotent producer writing to this stream: exactly once, batched and
+   * pipelined. `id` names the writer across restarts; give each concurrent
+   * writer its own.
+   */
+  producer(id: string, options?: ProducerOptions): IdempotentProducer {
+    const host: ProducerHost = {
+      context: this.context,
+      url: this.url,
+      contentType: async () => {
+        if (this.knownContentType === undefined) await this.head();
+        return this.knownContentType ?? "application/octet-stream";
+      },
+    };
+    return new IdempotentProducer(host, id, options, this.knownContentType);
+  }
+
   private send(spec: Omit<RequestSpec, "url" | "call">, call: CallOptions): Promise<Response> {
     return sendRequest(this.context, { ...spec, url: this.url, call });
   }
