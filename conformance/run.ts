@@ -1,0 +1,27 @@
+/**
+ * Conformance runner CLI: `npx tsx conformance/run.ts [options]`
+ * (or `npm run conformance -- [options]`; `--help` lists the options).
+ *
+ * Runs the YAML cases of `../shared/conformance/cases` through the adapter
+ * (`conformance/adapter` by default) against the in-process reference server
+ * and judges every result strictly. Exit status: 0 when no case failed, 1 on
+ * any failure (also when the adapter cannot start or init), 2 when the run
+ * could not start (bad arguments, missing or invalid cases directory).
+ */
+import { fileURLToPath } from "node:url";
+import { main } from "./runner/main.js";
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+const code = await main(
+  process.argv.slice(2),
+  {
+    out: (line) => void process.stdout.write(`${line}\n`),
+    err: (text) => void process.stderr.write(text),
+    cwd: process.cwd(),
+  },
+  repoRoot,
+);
+process.exitCode = code;
+// Do not let a stray handle (e.g. a keep-alive socket) hold the process open.
+setTimeout(() => process.exit(code), 2_000).unref();

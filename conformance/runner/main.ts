@@ -1,0 +1,168 @@
+import { resolve } from "node:path";
+import { AdapterProcess, AdapterStartError } from "./adapter-process.js";
+import { parseArgs, USAGE, UsageError, type CliOptions } from "./cli-args.js";
+import { describeError, show } from "./expectations.js";
+import { runCase } from "./execute.js";
+import { skipReason } from "./features.js";
+import { KNOWN_DEVIATIONS } from "./known-deviations.js";
+import { CaseLoadError, filterCases, loadCases } from "./load-cases.js";
+import { caseLine, summaryLines } from "./report.js";
+import { HttpServerSteps, startReferenceServer, type ReferenceServer } from "./server.js";
+import { isObj, type CaseOutcome, type TestCase } from "./types.js";
+
+export interface RunIo {
+  /** One report line (stdout). */
+  readonly out: (line: string) => void;
+  /** Diagnostics: adapter stderr and verbose logs (stderr). */
+  readonly err: (text: string) => void;
+  readonly cwd: string;
+}
+
+/** Exit status of a run that could not start (bad arguments, missing cases, adapter). */
+export const EXIT_ERROR = 2;
+/** Exit status when at least one case failed (also when the adapter cannot init). */
+export const EXIT_FAILED = 1;
+
+/**
+ * The conformance CLI. `repoRoot` anchors the defaults: the cases in
+ * `<repoRoot>/../shared/conformance/cases` and the adapter
+ * `<repoRoot>/conformance/adapter`. Resolves to the exit status.
+ */
+export async function main(argv: readonly string[], io: RunIo, repoRoot: string): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(
+      argv,
+      {
+        casesDir: resolve(repoRoot, "../shared/conformance/cases"),
+        adapter: resolve(repoRoot, "conformance/adapter"),
+      },
+      io.cwd,
+    );
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.out(`ERROR: ${err.message}`);
+    io.out(USAGE);
+    return EXIT_ERROR;
+  }
+  if (options.help) {
+    io.out(USAGE);
+    return 0;
+  }
+
+  let cases: TestCase[];
+  try {
+    cases = filterCases(await loadCases(options.casesDir), options);
+  } catch (err) {
+    if (!(err instanceof CaseLoadError)) throw err;
+    io.out(`ERROR: cannot load the conformance cases: ${err.message}`);
+    return EXIT_ERROR;
+  }
+  io.out(`Cases: ${cases.length} selected from ${options.casesDir}`);
+
+  const started = performance.now();
+  const server = await startReferenceServer();
+  io.out(`Reference server: ${server.url}`);
+  let run: RunResult;
+  try {
+    run = await runWithServer(cases, options, server, io);
+  } finally {
+    await server.stop();
+  }
+  if (run.outcomes === undefined) return run.code;
+  const notRun = cases.length - run.outcomes.length;
+  for (const line of summaryLines(run.outcomes, notRun, performance.now() - started)) io.out(line);
+  return run.code;
+}
+
+/** Exit status, and the outcomes when the cases ran. */
+interface RunResult {
+  readonly code: number;
+  readonly outcomes?: readonly CaseOutcome[];
+}
+
+async function runWithServer(
+  cases: readonly TestCase[],
+  options: CliOptions,
+  server: ReferenceServer,
+  io: RunIo,
+): Promise<RunResult> {
+  let adapter: AdapterProcess;
+  try {
+    adapter = await AdapterProcess.start(options.adapter, {
+      verbose: options.verbose,
+      stderr: io.err,
+    });
+  } catch (err) {
+    if (!(err instanceof AdapterStartError)) throw err;
+    io.out(`ERROR: cannot start the adapter: ${err.message}`);
+    return { code: EXIT_FAILED };
+  }
+  io.out(`Adapter: ${options.adapter}`);
+
+  const init = await adapter.send({ type: "init", serverUrl: server.url }, 30_000);
+  const initResult = init.ok ? init.result : undefined;
+  if (!init.ok || !isObj(initResult) || initResult["success"] !== true) {
+    const why = !init.ok
+      ? init.error
+      : isObj(initResult)
+        ? describeError(initResult)
+        : show(initResult);
+    io.out(`ERROR: adapter init failed: ${why}`);
+    await adapter.close(false);
+    return { code: EXIT_FAILED };
+  }
+  const features = initResult["features"];
+  io.out(
+    `Client: ${String(initResult["clientName"] ?? "?")} ${String(initResult["clientVersion"] ?? "?")}`,
+  );
+  io.out(`Features: ${show(features ?? {})}`);
+
+  const outcomes: CaseOutcome[] = [];
+  const steps = new HttpServerSteps(server.url);
+  let currentFile = "";
+  for (const tc of cases) {
+    if (tc.file !== currentFile) {
+      currentFile = tc.file;
+      io.out("");
+      io.out(`${tc.file} (${tc.suiteId}, ${tc.category})`);
+    }
+    const outcome = await runOne(tc, features, () =>
+      runCase(tc, { adapter, server: steps, timeoutMs: options.timeoutMs }),
+    );
+    outcomes.push(outcome);
+    io.out(caseLine(outcome));
+    if (options.failFast && outcome.status === "fail") break;
+  }
+
+  // End of run (§3.6): shutdown (5 s at most), SIGTERM; the caller then stops
+  // the server and prints the summary.
+  await adapter.close(true);
+  return { code: outcomes.some((o) => o.status === "fail") ? EXIT_FAILED : 0, outcomes };
+}
+
+/** Skips, runs and classifies one case (known deviations are counted apart). */
+async function runOne(
+  tc: TestCase,
+  features: unknown,
+  execute: () => ReturnType<typeof runCase>,
+): Promise<CaseOutcome> {
+  const skip = skipReason(tc, features);
+  if (skip !== undefined) return { test: tc, status: "skip", note: skip, durationMs: 0 };
+  const t0 = performance.now();
+  const failure = await execute();
+  const durationMs = performance.now() - t0;
+  const deviation = KNOWN_DEVIATIONS.get(tc.id);
+  if (deviation !== undefined) {
+    return {
+      test: tc,
+      status: "deviation",
+      note: deviation,
+      durationMs,
+      ...(failure && { failure }),
+    };
+  }
+  return failure === undefined
+    ? { test: tc, status: "pass", durationMs }
+    : { test: tc, status: "fail", failure, durationMs };
+}
