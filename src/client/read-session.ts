@@ -144,9 +144,14 @@ export class ReadSession {
 
   /** A long-poll (or, right after a pause, a plain GET); `undefined` when paused meanwhile. */
   private async liveRequest(): Promise<Response | undefined> {
-    const live = this.upToDate && !this.skipLiveOnce;
+    const resuming = this.skipLiveOnce;
+    const live = this.upToDate && !resuming;
     this.skipLiveOnce = false;
-    if (!live) return this.request(false);
+    if (!live) {
+      // The catch-up GET after a pause waits for the page to be shown again.
+      if (resuming) await this.waitUntilVisible();
+      return this.request(false);
+    }
     await this.waitUntilVisible();
     const pause = this.pauseOnHide();
     try {
@@ -197,6 +202,8 @@ export class ReadSession {
           try {
             result = await reader.read();
           } catch (error) {
+            // An abort (cancel or the caller's signal) is not a broken connection.
+            if (this.signal.aborted) throw this.signal.reason;
             throw new BodyInterrupted(error);
           }
           if (result.done) break;

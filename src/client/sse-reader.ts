@@ -2,9 +2,9 @@ import { decodeBase64 } from "./base64.js";
 import { concatBytes, type Payload } from "./chunk.js";
 import type { ClientContext } from "./context.js";
 import { isJsonContentType, normalizeContentType } from "./content-type.js";
-import { ParseError, type DurableStreamError } from "./errors.js";
+import { NetworkError, ParseError, type DurableStreamError } from "./errors.js";
 import { STREAM_SSE_DATA_ENCODING } from "./headers.js";
-import { sendRequest } from "./http.js";
+import { describe, sendRequest } from "./http.js";
 import type { CallOptions } from "./options.js";
 import { SseParser } from "./sse-parser.js";
 
@@ -70,7 +70,19 @@ export async function* readSseConnection(
   const reader = response.body.getReader();
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        // A connection that breaks mid-stream is transient: the session reconnects from
+        // the last control event. An abort is passed on as its reason.
+        if (spec.signal.aborted) throw spec.signal.reason;
+        throw new NetworkError(`SSE connection to ${spec.url} broke: ${describe(error)}`, {
+          url: spec.url,
+          cause: error,
+        });
+      }
+      const { done, value } = result;
       if (done) return;
       for (const event of parser.push(value)) {
         if (event.event === "data") {

@@ -27,6 +27,8 @@ export function documentVisibility(): VisibilityWatcher | undefined {
 /** Resolves when the page is visible, or rejects when `signal` aborts first. */
 export function whenVisible(watcher: VisibilityWatcher, signal: AbortSignal): Promise<void> {
   if (!watcher.hidden()) return Promise.resolve();
+  // An already aborted signal fires no "abort" event: without this the wait never ends.
+  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const done = () => {
       unsubscribe();
