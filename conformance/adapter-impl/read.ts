@@ -33,14 +33,20 @@ export async function readCommand(
   const offset = stringField(command, "offset");
   const requestedOffset = offset ?? "-1";
 
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new ReadDeadline()), timeoutMs);
-  let response: StreamResponse;
+  // Before the first response the deadline aborts the request; after it, it ends the read quietly.
+  const startAbort = new AbortController();
+  let response: StreamResponse | undefined;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (response) response.cancel();
+    else startAbort.abort(new ReadDeadline());
+  }, timeoutMs);
   try {
     response = await stream.read({
       offset: requestedOffset,
       live,
-      signal: deadline.signal,
+      signal: startAbort.signal,
       headers: call.headers,
       params: call.params,
     });
@@ -60,12 +66,8 @@ export async function readCommand(
   }
 
   const chunks: ReadChunkResult[] = [];
-  let timedOut: boolean;
-  // From here on the deadline ends the read quietly instead of failing it.
-  deadline.signal.addEventListener("abort", () => response.cancel(), { once: true });
   try {
-    const json = response.contentType === "application/json";
-    const source = json ? jsonChunks(response) : textChunks(response);
+    const source = response.isJson ? jsonChunks(response) : textChunks(response);
     for await (const chunk of source) {
       if (chunk.data !== "") chunks.push({ data: chunk.data, offset: chunk.offset });
       if (chunk.closed) break;
@@ -73,7 +75,6 @@ export async function readCommand(
       if (chunks.length >= maxChunks) break;
       if (waitForUpToDate && chunk.upToDate) break;
     }
-    timedOut = deadline.signal.aborted;
   } finally {
     clearTimeout(timer);
     response.cancel();
@@ -81,7 +82,7 @@ export async function readCommand(
   return {
     type: "read",
     success: true,
-    status: 200,
+    status: response.status,
     chunks,
     offset: response.offset,
     upToDate: timedOut || response.upToDate,

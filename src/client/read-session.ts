@@ -42,7 +42,10 @@ export class ReadSession {
   cursor: string | undefined;
   upToDate = false;
   closed = false;
+  /** The stream's content type as the server sent it. */
   contentType: string | undefined;
+  /** HTTP status of the first response. */
+  status = 0;
   readonly startOffset: string;
 
   private readonly controller = new AbortController();
@@ -80,9 +83,12 @@ export class ReadSession {
 
   /** Sends the first request (never with `live`) so errors such as 404 surface from `read()`. */
   async start(): Promise<void> {
-    this.first = await this.request(false);
-    this.contentType =
-      normalizeContentType(this.first.headers.get("content-type")) ?? this.contentType;
+    // From `now` there is nothing to catch up on (and nothing cacheable), so a
+    // long-poll can start waiting at once, as the protocol intends.
+    const liveFirst = this.offset === Offset.now && this.live === "long-poll";
+    this.first = await this.request(liveFirst);
+    this.status = this.first.status;
+    this.contentType = this.first.headers.get("content-type") ?? this.contentType;
     this.liveTransport = this.chooseLiveTransport();
   }
 

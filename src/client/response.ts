@@ -38,6 +38,14 @@ export class StreamResponse {
   get contentType(): string | undefined {
     return this.session.contentType;
   }
+  /** Whether the stream holds JSON messages (`application/json`). */
+  get isJson(): boolean {
+    return isJsonContentType(this.session.contentType);
+  }
+  /** HTTP status of the first response (200, or 204 for a long-poll from `now` that timed out). */
+  get status(): number {
+    return this.session.status;
+  }
   /** The live mode of this read. */
   get live(): LiveMode {
     return this.session.live;

@@ -109,7 +109,7 @@ export class DurableStream {
     readonly url: string,
     options: StreamHandleOptions = {},
   ) {
-    this.knownContentType = normalizeContentType(options.contentType);
+    this.knownContentType = options.contentType;
   }
 
   /** The content type, once known from `create`, `head`, a read or the handle options. */
@@ -140,9 +140,7 @@ export class DurableStream {
       { method: "PUT", headers, body: options.data, retry: "all", error: { operation: "create" } },
       options,
     );
-    const contentType =
-      normalizeContentType(response.headers.get("content-type")) ??
-      normalizeContentType(requestedType);
+    const contentType = response.headers.get("content-type") ?? requestedType;
     this.knownContentType = contentType ?? this.knownContentType;
     await response.body?.cancel();
     return {
@@ -160,7 +158,7 @@ export class DurableStream {
       options,
     );
     const headers = response.headers;
-    const contentType = normalizeContentType(headers.get("content-type"));
+    const contentType = headers.get("content-type") ?? undefined;
     this.knownContentType = contentType ?? this.knownContentType;
     const result: HeadResult = {
       contentType,
@@ -309,7 +307,7 @@ export class DurableStream {
     }
     try {
       const { contentType } = await this.head(call);
-      if (contentType !== normalizeContentType(sentContentType)) {
+      if (normalizeContentType(contentType) !== normalizeContentType(sentContentType)) {
         return new ContentTypeMismatchError(this.url, sentContentType, contentType, {
           status: error.status,
         });

@@ -64,8 +64,8 @@ describe("create", () => {
     const stream = testClient(server()).stream(uniquePath());
     expect(stream.contentType).toBeUndefined();
     await stream.create({ contentType: "text/plain; charset=utf-8" });
-    expect(stream.contentType).toBe("text/plain");
-    expect((await stream.head()).contentType).toBe("text/plain");
+    expect(stream.contentType).toBe("text/plain; charset=utf-8");
+    expect((await stream.head()).contentType).toBe("text/plain; charset=utf-8");
   });
 
   it("defaults to application/octet-stream without a content type", async () => {
@@ -234,19 +234,24 @@ describe("append", () => {
   it.each([
     ["an empty string", ""],
     ["empty bytes", new Uint8Array(0)],
-  ])("sends %s and reports the server's 400 (the protocol makes the server the judge)", async (_label, data) => {
-    const recorder = recordingFetch();
-    const path = uniquePath();
-    const stream = testClient(server(), { fetch: recorder.fetch }).stream(path, {
-      contentType: "text/plain",
-    });
-    await stream.create({ contentType: "text/plain" });
-    const error = await rejection(stream.append(data));
-    expect(error).toBeInstanceOf(UnexpectedStatusError);
-    expect((error as UnexpectedStatusError).status).toBe(400);
-    expect(recorder.requests.filter((r) => r.method === "POST")).toHaveLength(1);
-    expect((await stream.head()).offset).toBe((await stream.create({ contentType: "text/plain" })).offset);
-  });
+  ])(
+    "sends %s and reports the server's 400 (the protocol makes the server the judge)",
+    async (_label, data) => {
+      const recorder = recordingFetch();
+      const path = uniquePath();
+      const stream = testClient(server(), { fetch: recorder.fetch }).stream(path, {
+        contentType: "text/plain",
+      });
+      await stream.create({ contentType: "text/plain" });
+      const error = await rejection(stream.append(data));
+      expect(error).toBeInstanceOf(UnexpectedStatusError);
+      expect((error as UnexpectedStatusError).status).toBe(400);
+      expect(recorder.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+      expect((await stream.head()).offset).toBe(
+        (await stream.create({ contentType: "text/plain" })).offset,
+      );
+    },
+  );
 
   it("sends Stream-Seq; increasing values succeed, a regression is a SequenceConflictError", async () => {
     const recorder = recordingFetch();

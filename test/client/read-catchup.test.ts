@@ -43,7 +43,7 @@ describe("catch-up reads (live: off)", () => {
     await stream.append("€uro");
     const res = await stream.read();
     expect(await res.text()).toBe("héllo wörld 🌍 €uro");
-    expect(res.contentType).toBe("text/plain");
+    expect(res.contentType).toBe("text/plain; charset=utf-8");
   });
 
   it("bytes() returns every byte exactly, including non-UTF-8 ones", async () => {
