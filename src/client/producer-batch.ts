@@ -15,10 +15,14 @@ const CLOSE = encoder.encode("]");
  * once (a string is a JSON string message) and bytes are taken as one message
  * already serialised; on other streams only text and bytes are accepted.
  */
-export function encodeMessage(message: ProducerMessage, json: boolean, codec: JsonCodec): Uint8Array {
+export function encodeMessage(
+  message: ProducerMessage,
+  json: boolean,
+  codec: JsonCodec,
+): Uint8Array {
   if (message instanceof Uint8Array) return message;
   if (json) {
-    const text = codec.stringify(message);
+    const text = codec.stringify(message) as string | undefined;
     if (text === undefined) {
       throw new InvalidArgumentError("message", "a JSON message must be serialisable to JSON");
     }
@@ -29,6 +33,35 @@ export function encodeMessage(message: ProducerMessage, json: boolean, codec: Js
     "message",
     "only text and bytes can be appended to a non-JSON stream",
   );
+}
+
+/**
+ * The size of a message whose stream content type is not known yet: exact for
+ * bytes and (non-JSON) text, the serialised size otherwise. Corrected once the
+ * message is encoded.
+ */
+export function estimateSize(message: ProducerMessage, codec: JsonCodec): number {
+  if (message instanceof Uint8Array) return message.length;
+  if (typeof message === "string") return utf8Length(message);
+  try {
+    return utf8Length(codec.stringify(message) ?? "");
+  } catch {
+    return 64;
+  }
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /**
@@ -51,25 +84,30 @@ export function batchBody(messages: readonly Uint8Array[], json: boolean): Uint8
 export interface PendingMessage {
   bytes: Uint8Array | undefined;
   readonly raw: ProducerMessage;
-  readonly size: number;
+  /** Bytes counted against the limits: exact once encoded, estimated before. */
+  size: number;
 }
 
 /** One sealed batch and its fate. */
 export class Batch {
+  /** The epoch and sequence it was sent with; -1 while not (or no longer) on the wire. */
   epoch = -1;
   seq = -1;
-  /** Requests sent for this batch so far (for diagnostics). */
-  attempts = 0;
+  /** Resends after a 409 whose predecessor was already acknowledged. */
+  earlyRetries = 0;
+  /** The request body, built when the batch is first dispatched. */
+  body: Uint8Array | undefined;
   readonly settled: Promise<void>;
+  outcome: "pending" | "ok" | "failed" = "pending";
+  /** Why it failed, once it did. */
+  error: unknown;
   private resolveSettled!: () => void;
   private rejectSettled!: (error: unknown) => void;
-  outcome: "pending" | "ok" | "failed" = "pending";
 
   constructor(
     /** Creation order: requeued batches keep their place. */
     readonly order: number,
     readonly messages: readonly PendingMessage[],
-    readonly bytes: number,
   ) {
     this.settled = new Promise<void>((resolve, reject) => {
       this.resolveSettled = resolve;
@@ -79,6 +117,11 @@ export class Batch {
     this.settled.catch(() => undefined);
   }
 
+  /** Bytes counted against the limits. */
+  get bytes(): number {
+    return this.messages.reduce((sum, message) => sum + message.size, 0);
+  }
+
   succeed(): void {
     this.outcome = "ok";
     this.resolveSettled();
@@ -86,6 +129,75 @@ export class Batch {
 
   fail(error: unknown): void {
     this.outcome = "failed";
+    this.error = error;
     this.rejectSettled(error);
+  }
+}
+
+/**
+ * Collects appended messages and seals them into batches: when they reach
+ * `maxBatchBytes` (only the full batches; the rest keeps lingering), when
+ * `lingerMs` expires (0: at the end of the current task), or on demand.
+ */
+export class BatchAccumulator {
+  private pending: PendingMessage[] = [];
+  private pendingBytes = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private microtaskScheduled = false;
+  private order = 0;
+
+  constructor(
+    private readonly maxBatchBytes: number,
+    private readonly lingerMs: number,
+    private readonly onSealed: (batches: Batch[]) => void,
+  ) {}
+
+  /** Messages not sealed yet. */
+  get count(): number {
+    return this.pending.length;
+  }
+
+  add(message: PendingMessage): void {
+    this.pending.push(message);
+    this.pendingBytes += message.size;
+    if (this.pendingBytes >= this.maxBatchBytes) this.seal(true);
+    if (this.pending.length === 0) return;
+    if (this.lingerMs > 0) {
+      this.timer ??= setTimeout(() => this.seal(), this.lingerMs);
+    } else if (!this.microtaskScheduled) {
+      this.microtaskScheduled = true;
+      queueMicrotask(() => {
+        this.microtaskScheduled = false;
+        this.seal();
+      });
+    }
+  }
+
+  /**
+   * Turns pending messages into batches of at most `maxBatchBytes` (a bigger
+   * message goes alone). `onlyFull`: only as many as reached the limit.
+   */
+  seal(onlyFull = false): void {
+    const batches: Batch[] = [];
+    while (this.pending.length > 0 && (!onlyFull || this.pendingBytes >= this.maxBatchBytes)) {
+      let bytes = 0;
+      let count = 0;
+      while (
+        count < this.pending.length &&
+        (count === 0 || bytes + this.pending[count]!.size <= this.maxBatchBytes)
+      ) {
+        bytes += this.pending[count]!.size;
+        count++;
+      }
+      this.pendingBytes -= bytes;
+      batches.push(new Batch(this.order++, this.pending.splice(0, count)));
+    }
+    if (this.pending.length === 0) this.cancelTimer();
+    this.onSealed(batches);
+  }
+
+  cancelTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }

@@ -1,6 +1,8 @@
 import type { ClientContext } from "./context.js";
 import {
   ContentTypeMismatchError,
+  DurableStreamError,
+  NetworkError,
   SequenceGapError,
   StaleEpochError,
   StreamClosedError,
@@ -17,6 +19,8 @@ import {
 } from "./headers.js";
 import { sendRequest } from "./http.js";
 import type { DynamicRecord } from "./options.js";
+import { EARLY_RETRY_MS, MAX_EARLY_RETRIES, type EpochSequencer } from "./producer-sequencer.js";
+import { sleep } from "./retry.js";
 
 /** How the server answered one producer request. */
 export type ProducerOutcome =
@@ -25,7 +29,7 @@ export type ProducerOutcome =
   /** 403: another session holds a newer epoch. */
   | { kind: "stale"; currentEpoch: number | undefined; error: StaleEpochError }
   /** 409 with an expected sequence below ours: earlier batches have not arrived yet. */
-  | { kind: "early"; expectedSeq: number }
+  | { kind: "early"; expectedSeq: number; receivedSeq: number }
   /** 409 with an expected sequence at or above ours: a real gap. */
   | { kind: "gap"; error: SequenceGapError }
   /** 409 with `Stream-Closed`. */
@@ -43,7 +47,7 @@ export interface ProducerRequest {
   body: Uint8Array | undefined;
   close: boolean;
   headers: DynamicRecord | undefined;
-  signal: AbortSignal;
+  signal: AbortSignal | undefined;
 }
 
 /**
@@ -96,7 +100,7 @@ export async function sendProducerRequest(request: ProducerRequest): Promise<Pro
     }
     const receivedSeq = integerHeader(h.get(PRODUCER_RECEIVED_SEQ)) ?? request.seq;
     if (expectedSeq < request.seq) {
-      return { kind: "early", expectedSeq };
+      return { kind: "early", expectedSeq, receivedSeq };
     }
     return {
       kind: "gap",
@@ -114,4 +118,51 @@ export async function sendProducerRequest(request: ProducerRequest): Promise<Pro
 function integerHeader(value: string | null): number | undefined {
   if (value === null || !/^\d+$/.test(value.trim())) return undefined;
   return Number(value.trim());
+}
+
+/**
+ * Sends the close at the next (epoch, sequence): a repeat is deduplicated, so
+ * it is retry-safe. With autoClaim a stale epoch is claimed anew. Resolves
+ * with the server's answer (`error`: it refused); rejects when it could not
+ * be reached (the close may then be tried again as it was).
+ */
+export async function sendProducerClose(
+  request: Omit<ProducerRequest, "epoch" | "seq" | "close">,
+  sequencer: EpochSequencer,
+  autoClaim: boolean,
+): Promise<{ offset: string | undefined } | { error: DurableStreamError }> {
+  for (let attempt = 0; ; attempt++) {
+    const seq = sequencer.nextSeq;
+    const outcome = await sendProducerRequest({
+      ...request,
+      epoch: sequencer.epoch,
+      seq,
+      close: true,
+    });
+    if (outcome.kind === "ok") {
+      sequencer.nextSeq = seq + 1;
+      return { offset: outcome.offset };
+    }
+    if (outcome.kind === "stale" && autoClaim && attempt < 3) {
+      sequencer.start(claimedEpoch(outcome.currentEpoch, sequencer.epoch));
+    } else if (outcome.kind === "early" && attempt < MAX_EARLY_RETRIES) {
+      await sleep(EARLY_RETRY_MS);
+    } else if (outcome.kind === "early") {
+      return { error: new SequenceGapError(request.url, outcome.expectedSeq, outcome.receivedSeq) };
+    } else {
+      return { error: outcome.error };
+    }
+  }
+}
+
+/** The epoch that claims the producer id: above the server's and above our own. */
+export function claimedEpoch(serverEpoch: number | undefined, ours: number): number {
+  return Math.max((serverEpoch ?? ours) + 1, ours + 1);
+}
+
+/** Any failure as a typed error (a non-library one became a network failure). */
+export function asProducerError(error: unknown, url: string): DurableStreamError {
+  if (error instanceof DurableStreamError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new NetworkError(`Producer request to ${url} failed: ${message}`, { url, cause: error });
 }
