@@ -22,6 +22,8 @@ export interface RawChunk {
    * response's start, so resuming repeats the response but never skips it.
    */
   readonly checkpoint: Checkpoint;
+  /** A piece of a response too large to hold at once; more of it follows. */
+  readonly partial: boolean;
 }
 
 export const NO_PAYLOAD: Payload = { kind: "none" };
@@ -38,6 +40,11 @@ export interface ChunkMeta {
   readonly upToDate: boolean;
   /** The stream is closed and this is its end: nothing will follow. */
   readonly closed: boolean;
+  /**
+   * A piece of one large response: its checkpoint is still the response's
+   * start, so state built from it is not yet consistent with any checkpoint.
+   */
+  readonly partial: boolean;
 }
 
 /** A batch of JSON messages. */
@@ -62,6 +69,7 @@ export function chunkMeta(chunk: RawChunk): ChunkMeta {
     checkpoint: chunk.checkpoint,
     upToDate: chunk.upToDate,
     closed: chunk.closed,
+    partial: chunk.partial,
   };
 }
 

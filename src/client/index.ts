@@ -18,6 +18,7 @@ export {
 export { StreamResponse } from "./response.js";
 export {
   IdempotentProducer,
+  type ProducerChangeListener,
   type ProducerErrorInfo,
   type ProducerErrorListener,
 } from "./producer.js";

@@ -1,5 +1,5 @@
 import type { ClientContext } from "./context.js";
-import { InvalidArgumentError, type DurableStreamError } from "./errors.js";
+import { InvalidArgumentError } from "./errors.js";
 import type { DynamicRecord } from "./options.js";
 
 /** Options of an idempotent producer (`stream.producer(id, options)`). */
@@ -20,43 +20,6 @@ export interface ProducerOptions {
   maxBufferedBytes?: number;
   /** Extra headers on the producer's requests (protocol headers always win). */
   headers?: DynamicRecord;
-}
-
-/** Which batch an error concerns. */
-export interface ProducerErrorInfo {
-  readonly epoch: number;
-  /** The batch's sequence number; -1 if it was never sent. */
-  readonly seq: number;
-  readonly messageCount: number;
-}
-
-/** Receives every batch failure, once per batch. */
-export type ProducerErrorListener = (error: DurableStreamError, batch: ProducerErrorInfo) => void;
-
-/**
- * Hands a failure to every listener (a throwing one is logged, not allowed to
- * break the producer or starve the others); logs it when nobody listens.
- */
-export function reportProducerError(
-  listeners: ReadonlySet<ProducerErrorListener>,
-  producerId: string,
-  error: DurableStreamError,
-  info: ProducerErrorInfo,
-): void {
-  if (listeners.size === 0) {
-    console.error(`[react-durable-streams] producer ${producerId}: batch failed`, info, error);
-    return;
-  }
-  for (const listener of [...listeners]) {
-    try {
-      listener(error, info);
-    } catch (listenerError) {
-      console.error(
-        `[react-durable-streams] producer ${producerId}: error listener threw`,
-        listenerError,
-      );
-    }
-  }
 }
 
 /** What the producer needs from its stream handle. Internal. */

@@ -10,10 +10,13 @@ import {
   type ProducerMessage,
 } from "./producer-batch.js";
 import {
-  reportProducerError,
-  resolveProducerSettings,
+  ProducerEvents,
+  type ProducerChangeListener,
   type ProducerErrorInfo,
   type ProducerErrorListener,
+} from "./producer-events.js";
+import {
+  resolveProducerSettings,
   type ProducerHost,
   type ProducerOptions,
   type ProducerSettings,
@@ -27,7 +30,7 @@ import {
 } from "./producer-send.js";
 import { EpochSequencer } from "./producer-sequencer.js";
 
-export type { ProducerErrorInfo, ProducerErrorListener, ProducerHost };
+export type { ProducerChangeListener, ProducerErrorInfo, ProducerErrorListener, ProducerHost };
 
 /**
  * Exactly-once appends (PROTOCOL.md §5.2.1): fire-and-forget, batched by size
@@ -52,7 +55,7 @@ export class IdempotentProducer {
   private json: boolean | undefined;
   private typeRequest: Promise<void> | undefined;
   private closeResult: Promise<{ finalOffset: string }> | undefined;
-  private readonly listeners = new Set<ProducerErrorListener>();
+  private readonly events: ProducerEvents;
 
   /** @internal Use `stream.producer(id, options)`. */
   constructor(
@@ -63,6 +66,7 @@ export class IdempotentProducer {
     knownContentType?: string,
   ) {
     this.settings = resolveProducerSettings(id, options);
+    this.events = new ProducerEvents(id);
     this.seq = new EpochSequencer(this.settings.epoch);
     this.accumulator = new BatchAccumulator(
       this.settings.maxBatchBytes,
@@ -101,18 +105,29 @@ export class IdempotentProducer {
     return this.lastOffsetValue;
   }
 
-  /** Subscribes to batch failures; returns the unsubscribe function. */
-  on(event: "error", listener: ProducerErrorListener): () => void {
-    if (event !== "error") {
-      throw new DurableStreamError("INVALID_ARGUMENT", `Unknown event ${String(event)}`);
-    }
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * `"error"`: every batch failure, once per batch. `"change"`: the counters
+   * (`pendingCount`, `inFlightCount`, `lastOffset`, `epoch`) or the stopped
+   * state changed; called synchronously, so throttle any rendering.
+   * Returns the unsubscribe function.
+   */
+  on(event: "error", listener: ProducerErrorListener): () => void;
+  on(event: "change", listener: ProducerChangeListener): () => void;
+  on(
+    event: "error" | "change",
+    listener: ProducerErrorListener | ProducerChangeListener,
+  ): () => void {
+    return this.events.add(event, listener);
   }
 
   /** Removes a listener added with {@link on}. */
-  off(event: "error", listener: ProducerErrorListener): void {
-    if (event === "error") this.listeners.delete(listener);
+  off(event: "error" | "change", listener: ProducerErrorListener | ProducerChangeListener): void {
+    this.events.remove(event, listener);
+  }
+
+  /** Whether the producer stopped (detached, closed, fenced, or its stream closed). */
+  get stopped(): boolean {
+    return this.stopReason !== undefined;
   }
 
   /**
@@ -143,6 +158,7 @@ export class IdempotentProducer {
     this.bufferedMessages++;
     this.bufferedBytes += size;
     this.accumulator.add({ bytes, raw: message, size });
+    this.events.changed();
     return true;
   }
 
@@ -258,6 +274,7 @@ export class IdempotentProducer {
       this.seq.assign(batch);
       this.inFlight.add(batch);
       void this.run(batch).catch((error: unknown) => this.fail(batch, error));
+      this.events.changed();
     }
   }
 
@@ -379,6 +396,7 @@ export class IdempotentProducer {
     this.bufferedMessages -= batch.messages.length;
     this.bufferedBytes -= batch.bytes;
     if (!this.stopReason) this.seq.left(this.inFlight.size);
+    this.events.changed();
     queueMicrotask(() => this.pump());
   }
 
@@ -394,7 +412,7 @@ export class IdempotentProducer {
     };
     this.settle(batch);
     batch.fail(failure);
-    reportProducerError(this.listeners, this.id, failure, info);
+    this.events.error(failure, info);
   }
 
   /** A fatal condition (fenced, stream closed): fail the batch that met it and everything not yet sent, and stop. */
@@ -408,6 +426,7 @@ export class IdempotentProducer {
   private stop(reason: DurableStreamError): void {
     this.stopReason ??= reason;
     this.accumulator.cancelTimer();
+    this.events.changed();
   }
 
   private advanceOffset(offset: string): void {

@@ -334,6 +334,7 @@ export class ReadSession {
       offset: checkpoint.offset,
       cursor,
       upToDate: this.upToDate && !partial,
+      partial,
       closed,
       checkpoint,
     };
