@@ -1,25 +1,33 @@
 import js from "@eslint/js";
 import prettier from "eslint-config-prettier";
+import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+/** Each layer imports only from the layers DESIGN.md allows it. */
+const layer = (files, patterns) => ({
+  files,
+  rules: { "no-restricted-imports": ["error", { patterns }] },
+});
+
 export default tseslint.config(
-  { ignores: ["dist", "node_modules", ".data", "coverage"] },
+  { ignores: ["dist", "node_modules", ".data", "coverage", "storybook-static"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    plugins: { "react-hooks": reactHooks },
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "warn",
     },
   },
-  {
-    // The protocol client must stay framework-free.
-    files: ["src/client/**"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: ["react", "react-dom", "react/*", "../*"] }],
-    },
-  },
+  layer(["src/client/**"], ["react", "react-dom", "react/*", "../*", "idb-keyval", "@tanstack/*"]),
+  layer(["src/sync/**"], ["react", "react-dom", "react/*", "../react/*", "../idb/*", "../query/*", "idb-keyval", "@tanstack/*"]),
+  layer(["src/react/**"], ["../idb/*", "../query/*", "idb-keyval", "@tanstack/*"]),
+  layer(["src/idb/**"], ["react", "react-dom", "react/*", "../react/*", "../query/*", "../client/*", "@tanstack/*"]),
+  layer(["src/query/**"], ["react-dom", "../react/*", "../idb/*", "idb-keyval"]),
   prettier,
 );

@@ -1,2 +1,5 @@
-/** `react-durable-streams/idb`: the IndexedDB checkpoint store, added with the React-layer issue. */
-export {};
+/**
+ * `react-durable-streams/idb`: checkpoints in IndexedDB, so a refreshed tab
+ * continues exactly where it was.
+ */
+export { indexedDbCheckpoints, type IndexedDbCheckpointsOptions } from "./indexeddb-checkpoints.js";

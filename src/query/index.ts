@@ -1,2 +1,11 @@
-/** `react-durable-streams/query`: TanStack Query integration, added with the React-layer issue. */
-export {};
+/**
+ * `react-durable-streams/query`: TanStack Query integration. Finite streams
+ * (an AI generation that ends when its stream closes) as queries that resume
+ * from their offset; live views mirror into a query key through the
+ * provider's `queryClient` and the `queryKey` option of `useDurableStream`.
+ */
+export {
+  durableStreamQueryOptions,
+  type DurableStreamQueryInput,
+  type StreamQueryData,
+} from "./stream-query.js";

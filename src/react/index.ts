@@ -1,5 +1,28 @@
 /**
- * `react-durable-streams`: React bindings. The hooks and components arrive with
- * the React-layer issue; until then this entry re-exports the protocol client.
+ * `react-durable-streams`: React bindings over the Durable Streams client.
+ * The protocol client and the framework-free live state are re-exported.
  */
 export * from "../client/index.js";
+export * from "../sync/index.js";
+export { DurableStreamsProvider, type DurableStreamsProviderProps } from "./provider.js";
+export type { QueryClientLike } from "./context.js";
+export {
+  useDurableStream,
+  type DurableStreamResult,
+  type UseDurableStreamOptions,
+} from "./use-durable-stream.js";
+export { useSuspenseDurableStream } from "./use-suspense-durable-stream.js";
+export {
+  useStreamProducer,
+  type ProducerStatus,
+  type StreamProducerResult,
+  type UseStreamProducerOptions,
+} from "./use-stream-producer.js";
+export {
+  StreamList,
+  StreamStatus,
+  StreamText,
+  type StreamListProps,
+  type StreamStatusProps,
+  type StreamTextProps,
+} from "./components.js";

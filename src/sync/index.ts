@@ -1,2 +1,24 @@
-/** Framework-agnostic live state (shared sessions, checkpoints). Filled in by the React-layer issue. */
-export {};
+/**
+ * Framework-agnostic live state: shared sessions, the status machine, the
+ * render scheduler, and checkpoints. Re-exported by the React entry point.
+ */
+export {
+  memoryCheckpoints,
+  shouldReplace,
+  type CheckpointRecord,
+  type CheckpointStore,
+} from "./checkpoint-store.js";
+export {
+  defaultInitial,
+  defaultReducer,
+  readAsFor,
+  reducerBatches,
+  type ReadAs,
+  type StreamReducer,
+} from "./reducers.js";
+export { RenderScheduler, type Throttle } from "./scheduler.js";
+export { LiveSession, type LiveSessionOptions } from "./session.js";
+export { SharedRegistry, type Lifecycle } from "./registry.js";
+export { SharedProducer, tabProducerId } from "./producers.js";
+export { StreamsRuntime, type StreamsRuntimeOptions, type ViewShape } from "./runtime.js";
+export type { StreamSnapshot, StreamStatus } from "./status.js";

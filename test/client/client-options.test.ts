@@ -9,9 +9,9 @@ import {
 } from "../../src/client/index.js";
 import { recordingFetch } from "../support/counting-fetch.js";
 import { clearFaults, injectFault } from "../support/faults.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 afterEach(async () => {
   await clearFaults(server().url);

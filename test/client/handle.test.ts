@@ -13,9 +13,9 @@ import {
   compareOffsets,
 } from "../../src/client/index.js";
 import { recordingFetch } from "../support/counting-fetch.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 /** Awaits a promise that must reject and returns the rejection. */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {

@@ -1,10 +1,10 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from "vitest";
 import { ProducerBufferFullError } from "../../src/client/index.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import { Wire, readBackJson, readBackText } from "../support/producer-wire.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 async function setup(contentType = "text/plain") {
   const wire = new Wire();

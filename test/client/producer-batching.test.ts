@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from "vitest";
 import { InvalidArgumentError } from "../../src/client/index.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import {
   Wire,
   bodyText,
@@ -11,7 +11,7 @@ import {
   readBackText,
 } from "../support/producer-wire.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 const encoder = new TextEncoder();
 
 async function setup(contentType: string) {

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from "vitest";
 import { ProducerClosedError, StaleEpochError } from "../../src/client/index.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import {
   Wire,
   batch,
@@ -14,7 +14,7 @@ import {
   within,
 } from "../support/producer-wire.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 async function setup() {
   const wire = new Wire();

@@ -10,10 +10,10 @@ import {
   type ProducerErrorInfo,
 } from "../../src/client/index.js";
 import { injectFault } from "../support/faults.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import { Wire, collectErrors, readBackText, rejection } from "../support/producer-wire.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 async function setup(maxRetries = 0) {
   const wire = new Wire();

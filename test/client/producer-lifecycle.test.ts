@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from "vitest";
 import { NetworkError, ProducerClosedError } from "../../src/client/index.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import {
   Wire,
   collectErrors,
@@ -10,7 +10,7 @@ import {
   rejection,
 } from "../support/producer-wire.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 async function setup(contentType = "text/plain", maxRetries = 3) {
   const wire = new Wire();

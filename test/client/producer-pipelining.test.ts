@@ -6,10 +6,10 @@ import {
   type FetchFunction,
 } from "../../src/client/index.js";
 import { injectFault } from "../support/faults.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import { Wire, batch, collectErrors, readBackText, rejection } from "../support/producer-wire.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 async function setup(options: { maxRetries?: number } = {}) {
   const wire = new Wire();

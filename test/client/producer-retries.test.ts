@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { UnexpectedStatusError } from "../../src/client/index.js";
 import { clearFaults, injectFault } from "../support/faults.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import {
   Wire,
   batch,
@@ -12,7 +12,7 @@ import {
   rejection,
 } from "../support/producer-wire.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 /** Fast retries with a budget large enough that random faults never exhaust it. */
 async function setup(contentType: string, maxRetries = 40) {

@@ -2,10 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetPlainHttpWarnings, type DurableStreamClientOptions } from "../../src/client/index.js";
 import { delay, trackingFetch, waitFor } from "../support/read-helpers.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
-const server = useTestServer();
-const otherServer = useTestServer();
+const server = sharedTestServer();
+const otherServer = sharedTestServer();
 
 /** The page's visibility; the real jsdom `document` reports it. */
 let visibility: DocumentVisibilityState = "visible";

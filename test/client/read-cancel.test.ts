@@ -2,9 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { DurableStreamError, type LiveMode } from "../../src/client/index.js";
 import { delay, patternBytes, trackingFetch, waitFor } from "../support/read-helpers.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 function setup() {
   const tracked = trackingFetch();

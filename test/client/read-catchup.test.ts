@@ -7,9 +7,9 @@ import {
   type DurableStream,
 } from "../../src/client/index.js";
 import { patternBytes, trackingFetch } from "../support/read-helpers.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 afterEach(() => {
   vi.restoreAllMocks();

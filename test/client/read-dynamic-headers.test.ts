@@ -2,9 +2,9 @@
 import { describe, expect, it } from "vitest";
 import type { FetchFunction } from "../../src/client/index.js";
 import { cutBody, trackingFetch, waitFor } from "../support/read-helpers.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 /** Records the Authorization header and `tenant` parameter every request carried. */
 function recordAuth(inner: FetchFunction): {

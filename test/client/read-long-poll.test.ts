@@ -2,10 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { Offset, type DurableStreamClientOptions } from "../../src/client/index.js";
 import { delay, trackingFetch, waitFor } from "../support/read-helpers.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
 // The server answers an idle long-poll after 500 ms with 204 and a fresh cursor.
-const server = useTestServer();
+const server = sharedTestServer();
 
 function setup(options: DurableStreamClientOptions = {}) {
   const tracked = trackingFetch();

@@ -9,9 +9,9 @@ import {
   waitFor,
   type TrackedRequest,
 } from "../support/read-helpers.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 afterEach(async () => {
   await clearFaults(server().url);

@@ -15,9 +15,9 @@ import {
 } from "../../src/client/retry.js";
 import { recordingFetch, type RecordedRequest } from "../support/counting-fetch.js";
 import { clearFaults, injectFault, type Fault } from "../support/faults.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 afterEach(async () => {
   await clearFaults(server().url);

@@ -1,9 +1,9 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { Offset } from "../../src/client/index.js";
-import { testClient, uniquePath, useTestServer } from "../support/server.js";
+import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
-const server = useTestServer();
+const server = sharedTestServer();
 
 describe("smoke", () => {
   it("creates, appends and reads JSON in every live mode", async () => {

@@ -30,7 +30,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
  * Starts one reference server for the enclosing test file and returns an
  * accessor (the server exists only once `beforeAll` ran).
  */
-export function useTestServer(options: TestServerOptions = {}): () => TestServer {
+export function sharedTestServer(options: TestServerOptions = {}): () => TestServer {
   let current: TestServer | undefined;
   beforeAll(async () => {
     current = await startTestServer(options);

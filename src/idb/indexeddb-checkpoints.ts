@@ -1,0 +1,95 @@
+import { createStore, del, get, update, type UseStore } from "idb-keyval";
+import {
+  memoryCheckpoints,
+  shouldReplace,
+  type CheckpointRecord,
+  type CheckpointStore,
+} from "../sync/index.js";
+
+/** Options of {@link indexedDbCheckpoints}. */
+export interface IndexedDbCheckpointsOptions {
+  /** Database name. Default `"react-durable-streams"`. */
+  database?: string;
+  /** Object store name. Default `"checkpoints"`. */
+  store?: string;
+  /** Called once if IndexedDB is unusable and checkpoints fall back to memory. */
+  onFallback?: (error: unknown) => void;
+}
+
+/**
+ * A {@link CheckpointStore} in IndexedDB (through idb-keyval, in a database of
+ * its own). Each record (state, offset, cursor, version) is written in one
+ * atomic `update`, which keeps the record that is further along when two tabs
+ * write at once. Where IndexedDB is missing or fails (private browsing, quota),
+ * it falls back to memory and says so once: `kind` then reads `"memory"`.
+ */
+export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}): CheckpointStore {
+  const fallback = memoryCheckpoints();
+  let store: UseStore | undefined;
+  let failed = typeof indexedDB === "undefined";
+  let reported = false;
+
+  const degrade = (error: unknown): void => {
+    failed = true;
+    if (reported) return;
+    reported = true;
+    if (options.onFallback) options.onFallback(error);
+    else
+      console.warn(
+        "[react-durable-streams] IndexedDB is unavailable; checkpoints are kept in memory only",
+        error,
+      );
+  };
+  if (failed) degrade(new Error("indexedDB is not defined"));
+
+  const idb = (): UseStore => {
+    store ??= createStore(
+      options.database ?? "react-durable-streams",
+      options.store ?? "checkpoints",
+    );
+    return store;
+  };
+
+  const result: CheckpointStore = {
+    get kind() {
+      return failed ? "memory" : "indexeddb";
+    },
+    async get(key) {
+      if (!failed) {
+        try {
+          return await get<CheckpointRecord>(key, idb());
+        } catch (error) {
+          degrade(error);
+        }
+      }
+      return fallback.get(key);
+    },
+    async put(key, record) {
+      if (!failed) {
+        try {
+          await update<CheckpointRecord>(
+            key,
+            (stored) => (shouldReplace(stored, record) ? record : stored!),
+            idb(),
+          );
+          return;
+        } catch (error) {
+          degrade(error);
+        }
+      }
+      await fallback.put(key, record);
+    },
+    async delete(key) {
+      if (!failed) {
+        try {
+          await del(key, idb());
+          return;
+        } catch (error) {
+          degrade(error);
+        }
+      }
+      await fallback.delete(key);
+    },
+  };
+  return result;
+}

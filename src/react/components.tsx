@@ -1,0 +1,137 @@
+import { Fragment, type ElementType, type ReactNode } from "react";
+import type { LiveMode } from "../client/index.js";
+import type { StreamStatus as Status } from "../sync/index.js";
+import { useDurableStream } from "./use-durable-stream.js";
+
+/** Props of {@link StreamText}. */
+export interface StreamTextProps {
+  /** The text stream to show. */
+  url: string;
+  live?: LiveMode;
+  /** Checkpoint key, to continue exactly where it was after a reload. */
+  persist?: string;
+  /** The element to render. Default `span`. */
+  as?: ElementType;
+  className?: string;
+  /** Shown while nothing has arrived yet. */
+  placeholder?: ReactNode;
+}
+
+/**
+ * A text stream rendered as text (a text node, never HTML), updated at most
+ * once per frame however fast tokens arrive.
+ */
+export function StreamText({
+  url,
+  live,
+  persist,
+  as: Element = "span",
+  className,
+  placeholder,
+}: StreamTextProps): ReactNode {
+  const { data, status } = useDurableStream<string, string>(url, { as: "text", live, persist });
+  return (
+    <Element
+      className={className}
+      data-stream-status={status}
+      aria-busy={status === "connecting" || status === "catching-up"}
+    >
+      {data === "" && placeholder !== undefined ? placeholder : data}
+    </Element>
+  );
+}
+
+const STATUS_LABELS: Record<Status, string> = {
+  idle: "Idle",
+  restoring: "Restoring",
+  connecting: "Connecting",
+  "catching-up": "Catching up",
+  live: "Live",
+  paused: "Paused",
+  reconnecting: "Reconnecting",
+  closed: "Closed",
+  error: "Error",
+};
+
+/** Props of {@link StreamStatus}. */
+export interface StreamStatusProps {
+  status: Status;
+  /** The error to describe when the status is `error`. */
+  error?: Error | undefined;
+  /** When reconnecting: the time of the next attempt, announced in the label. */
+  retryAt?: number | undefined;
+  /** Replace the default English labels. */
+  labels?: Partial<Record<Status, string>>;
+  className?: string;
+}
+
+/**
+ * An accessible status badge: a polite live region (screen readers announce
+ * changes), the status in `data-status` for styling, and the error message
+ * or next retry time in its title.
+ */
+export function StreamStatus({
+  status,
+  error,
+  retryAt,
+  labels,
+  className,
+}: StreamStatusProps): ReactNode {
+  const label = labels?.[status] ?? STATUS_LABELS[status];
+  const detail =
+    status === "error" && error
+      ? error.message
+      : status === "reconnecting" && retryAt !== undefined
+        ? `Next attempt at ${new Date(retryAt).toLocaleTimeString()}`
+        : undefined;
+  return (
+    <span
+      role="status"
+      aria-live="polite"
+      data-status={status}
+      className={className}
+      title={detail}
+    >
+      {label}
+      {detail !== undefined && <span className="rds-visually-hidden">{`: ${detail}`}</span>}
+    </span>
+  );
+}
+
+/** Props of {@link StreamList}. */
+export interface StreamListProps<Item> {
+  /** A JSON stream. */
+  url: string;
+  live?: LiveMode;
+  persist?: string;
+  /** Renders one message (an `<li>` inside the default `<ul>`). */
+  children: (item: Item, index: number) => ReactNode;
+  /** A stable key per message; the index by default (messages never move in an append-only stream). */
+  getKey?: (item: Item, index: number) => string | number;
+  /** Shown while nothing has arrived yet. */
+  empty?: ReactNode;
+  as?: ElementType;
+  className?: string;
+}
+
+/** Renders the messages of a JSON stream through a render function, live. */
+export function StreamList<Item>({
+  url,
+  live,
+  persist,
+  children,
+  getKey,
+  empty,
+  as: Element = "ul",
+  className,
+}: StreamListProps<Item>): ReactNode {
+  const { data, status } = useDurableStream<Item>(url, { as: "json", live, persist });
+  if (data.length === 0 && empty !== undefined) return <>{empty}</>;
+  return (
+    <Element className={className} data-stream-status={status}>
+      {data.map((item, index) => (
+        <Fragment key={getKey ? getKey(item, index) : index}>{children(item, index)}</Fragment>
+      ))}
+    </Element>
+  );
+}

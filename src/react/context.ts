@@ -1,0 +1,25 @@
+import { createContext, useContext } from "react";
+import type { StreamsRuntime } from "../sync/index.js";
+
+/** What TanStack Query's QueryClient offers that the mirror needs (no import of the library). */
+export interface QueryClientLike {
+  setQueryData(queryKey: readonly unknown[], data: unknown): unknown;
+}
+
+export interface DurableStreamsContextValue {
+  runtime: StreamsRuntime;
+  queryClient: QueryClientLike | undefined;
+}
+
+export const DurableStreamsContext = createContext<DurableStreamsContextValue | null>(null);
+
+/** The provider's runtime; a clear error outside a provider. */
+export function useStreamsContext(): DurableStreamsContextValue {
+  const value = useContext(DurableStreamsContext);
+  if (!value) {
+    throw new Error(
+      "react-durable-streams: wrap your components in <DurableStreamsProvider client={...}>",
+    );
+  }
+  return value;
+}

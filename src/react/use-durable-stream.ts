@@ -1,0 +1,226 @@
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+} from "react";
+import type { LiveMode, Offset } from "../client/index.js";
+import {
+  defaultInitial,
+  type ReadAs,
+  type StreamReducer,
+  type StreamSnapshot,
+  type StreamStatus,
+  type StreamsRuntime,
+  type Throttle,
+  type ViewShape,
+} from "../sync/index.js";
+import { useStreamsContext } from "./context.js";
+
+/** Options of {@link useDurableStream}. */
+export interface UseDurableStreamOptions<Item, State, Selected> {
+  /** Read the stream as JSON messages, text or bytes. Default: from its content type. */
+  as?: ReadAs;
+  /** What to do after catching up. Default `"auto"`. */
+  live?: LiveMode;
+  /** Folds each batch into the state. Default: append messages, concatenate text or bytes. */
+  reducer?: StreamReducer<Item, State>;
+  /** The state before any data. Default: `[]`, `""` or empty bytes. */
+  initial?: State;
+  /** Derives what the component renders from the state. */
+  select?: (state: State) => Selected;
+  /** Checkpoint key: state, offset and cursor are saved together and restored on the next visit. */
+  persist?: string;
+  /** The reducer's version; change it when the reducer changes, and old checkpoints are dropped. Default `"1"`. */
+  version?: string;
+  /** Render throttle: `"frame"`, milliseconds or `false`. Default: the provider's. */
+  throttle?: Throttle;
+  /** Pause the live request while the tab is hidden. Default true. */
+  pauseWhenHidden?: boolean;
+  /** State rendered on the server, with its offset; the newer of it and the checkpoint wins. */
+  initialData?: { state: State; offset: Offset; cursor?: string };
+  /** Mirror the state into this TanStack Query key (needs `queryClient` on the provider). */
+  queryKey?: readonly unknown[];
+}
+
+/** What {@link useDurableStream} returns. */
+export interface DurableStreamResult<Selected> {
+  /** The (selected) state. */
+  data: Selected;
+  status: StreamStatus;
+  error: Error | undefined;
+  /** Caught up with the tail at least once and not behind now. */
+  isUpToDate: boolean;
+  /** The stream has ended and everything was read. */
+  closed: boolean;
+  /** The offset the state corresponds to. */
+  offset: Offset | undefined;
+  /** When reconnecting: the time (ms since the epoch) of the next attempt. */
+  retryAt: number | undefined;
+  /** Try now: skip a reconnect wait, or leave the error state. */
+  retry: () => void;
+}
+
+/** Internal: everything both hooks compute from their arguments. */
+export interface ViewBinding<Item, State> {
+  runtime: StreamsRuntime;
+  url: string | null;
+  shape: ViewShape<Item, State>;
+  key: string;
+  initialSnapshot: StreamSnapshot<State>;
+  throttle: Throttle;
+}
+
+const useIsomorphicLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
+
+/** Resolves the options into the session shape and key. Internal. */
+export function useViewBinding<Item, State, Selected>(
+  url: string | null,
+  options: UseDurableStreamOptions<Item, State, Selected>,
+): ViewBinding<Item, State> {
+  const { runtime } = useStreamsContext();
+  const shape: ViewShape<Item, State> = {
+    as: options.as,
+    live: options.live ?? "auto",
+    persist: options.persist,
+    version: options.version ?? "1",
+    pauseWhenHidden: options.pauseWhenHidden ?? true,
+    reducer: options.reducer,
+    initial: options.initial,
+    initialData: options.initialData,
+  };
+  const key =
+    url === null ? "disabled" : runtime.sessionKey(url, shape as ViewShape<unknown, unknown>);
+  // The initial picture depends only on the key: a new stream never shows the previous one's data.
+  const initialSnapshot = useMemo<StreamSnapshot<State>>(
+    () => ({
+      state:
+        options.initialData?.state ??
+        options.initial ??
+        (defaultInitial(options.as ?? "json") as State),
+      status: "idle",
+      error: undefined,
+      offset: options.initialData?.offset,
+      cursor: options.initialData?.cursor,
+      isUpToDate: false,
+      closed: false,
+      retryAt: undefined,
+      restoredFrom: options.initialData ? "initialData" : undefined,
+    }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose
+    [key],
+  );
+  return {
+    runtime,
+    url,
+    shape,
+    key,
+    initialSnapshot,
+    throttle: options.throttle ?? runtime.throttle,
+  };
+}
+
+/** Subscribes to the view's session through useSyncExternalStore. Internal. */
+export function useViewSnapshot<Item, State>(
+  binding: ViewBinding<Item, State>,
+): StreamSnapshot<State> {
+  const { runtime, url, key, initialSnapshot, throttle } = binding;
+  const shapeRef = useRef(binding.shape);
+  shapeRef.current = binding.shape;
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      if (url === null) return () => {};
+      const shape = shapeRef.current as ViewShape<unknown, unknown>;
+      const release = runtime.retainSession(url, shape);
+      const session = runtime.session(url, shape);
+      const unsubscribe = session.subscribe(() => runtime.scheduler.schedule(onChange, throttle));
+      return () => {
+        unsubscribe();
+        runtime.scheduler.cancel(onChange);
+        release();
+      };
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key covers url and shape
+    [runtime, key, throttle],
+  );
+  const getSnapshot = useCallback(
+    () =>
+      (runtime.sessions.peek(key)?.getSnapshot() as StreamSnapshot<State> | undefined) ??
+      initialSnapshot,
+    [runtime, key, initialSnapshot],
+  );
+  const snapshot = useSyncExternalStore(subscribe, getSnapshot, () => initialSnapshot);
+  const reducer = binding.shape.reducer;
+  useIsomorphicLayoutEffect(() => {
+    runtime.sessions.peek(key)?.setReducer(reducer as StreamReducer<unknown, unknown> | undefined);
+  }, [runtime, key, reducer]);
+  return snapshot;
+}
+
+/** Builds the hook result from a snapshot. Internal. */
+export function useViewResult<Item, State, Selected>(
+  binding: ViewBinding<Item, State>,
+  snapshot: StreamSnapshot<State>,
+  select: ((state: State) => Selected) | undefined,
+): DurableStreamResult<Selected> {
+  const { runtime, key } = binding;
+  const data = useMemo(
+    () => (select ? select(snapshot.state) : (snapshot.state as unknown as Selected)),
+    [snapshot.state, select],
+  );
+  const retry = useCallback(() => runtime.sessions.peek(key)?.retry(), [runtime, key]);
+  return {
+    data,
+    status: snapshot.status,
+    error: snapshot.error,
+    isUpToDate: snapshot.isUpToDate,
+    closed: snapshot.closed,
+    offset: snapshot.offset,
+    retryAt: snapshot.retryAt,
+    retry,
+  };
+}
+
+/** Mirrors the view's state into a TanStack Query key while mounted. Internal. */
+function useQueryMirror<State>(
+  binding: ViewBinding<unknown, State>,
+  queryKey: readonly unknown[] | undefined,
+): void {
+  const { queryClient } = useStreamsContext();
+  const { runtime, key, url, throttle } = binding;
+  const queryHash = queryKey === undefined ? undefined : JSON.stringify(queryKey);
+  useEffect(() => {
+    if (!queryClient || queryHash === undefined || url === null) return;
+    const session = runtime.session(url, binding.shape as ViewShape<unknown, unknown>);
+    const target = JSON.parse(queryHash) as unknown[];
+    const push = () => queryClient.setQueryData(target, session.getSnapshot().state);
+    push();
+    const unsubscribe = session.subscribe(() => runtime.scheduler.schedule(push, throttle));
+    return () => {
+      unsubscribe();
+      runtime.scheduler.cancel(push);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose
+  }, [queryClient, queryHash, runtime, key, throttle]);
+}
+
+/**
+ * Reads a stream live: catches up, then follows new data, folding it through
+ * the reducer. One HTTP session serves every component that reads the same
+ * stream the same way. A catch-up commits once at up to date; live updates
+ * render at most once per frame by default. `url: null` disables it.
+ *
+ * @example
+ * const { data, status } = useDurableStream<ChatMessage>("/chat/42", { persist: "chat-42" });
+ */
+export function useDurableStream<Item = unknown, State = Item[], Selected = State>(
+  url: string | null,
+  options: UseDurableStreamOptions<Item, State, Selected> = {},
+): DurableStreamResult<Selected> {
+  const binding = useViewBinding(url, options);
+  const snapshot = useViewSnapshot(binding);
+  useQueryMirror(binding as ViewBinding<unknown, State>, options.queryKey);
+  return useViewResult(binding, snapshot, options.select);
+}

@@ -1,0 +1,62 @@
+import { compareOffsets, type Offset } from "../client/index.js";
+
+/**
+ * One saved position of a live view: the reduced state and the offset and
+ * cursor it corresponds to, written together so they can never disagree.
+ */
+export interface CheckpointRecord<State = unknown> {
+  /** The stream URL the record belongs to (a key could be reused for another stream). */
+  readonly url: string;
+  /** The reducer's version; a record from another version is discarded. */
+  readonly version: string;
+  readonly state: State;
+  readonly offset: Offset;
+  readonly cursor: string | undefined;
+  /** The stream was closed at this offset: nothing more will come. */
+  readonly closed: boolean;
+  /** Milliseconds since the epoch, for diagnostics. */
+  readonly savedAt: number;
+}
+
+/** Where checkpoints live: IndexedDB (`react-durable-streams/idb`), memory, or your own. */
+export interface CheckpointStore {
+  /** A short name for diagnostics, such as `"indexeddb"` or `"memory"`. */
+  readonly kind: string;
+  get(key: string): Promise<CheckpointRecord | undefined>;
+  /**
+   * Writes the record in one operation unless the stored one, for the same
+   * stream and version, is further along: a checkpoint never moves backwards,
+   * even when two tabs write it.
+   */
+  put(key: string, record: CheckpointRecord): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * Whether `next` may replace `stored`: always for another stream or version,
+ * otherwise only when it is not behind.
+ */
+export function shouldReplace(
+  stored: CheckpointRecord | undefined,
+  next: CheckpointRecord,
+): boolean {
+  if (!stored || stored.url !== next.url || stored.version !== next.version) return true;
+  return compareOffsets(next.offset, stored.offset) >= 0;
+}
+
+/** A checkpoint store in memory: lost on reload, shared by everything in this page. */
+export function memoryCheckpoints(): CheckpointStore {
+  const records = new Map<string, CheckpointRecord>();
+  return {
+    kind: "memory",
+    async get(key) {
+      return records.get(key);
+    },
+    async put(key, record) {
+      if (shouldReplace(records.get(key), record)) records.set(key, record);
+    },
+    async delete(key) {
+      records.delete(key);
+    },
+  };
+}

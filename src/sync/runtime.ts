@@ -1,0 +1,142 @@
+import type { DurableStreamClient, LiveMode, Offset, ProducerOptions } from "../client/index.js";
+import { memoryCheckpoints, type CheckpointStore } from "./checkpoint-store.js";
+import { SharedProducer, tabProducerId } from "./producers.js";
+import type { ReadAs, StreamReducer } from "./reducers.js";
+import { SharedRegistry } from "./registry.js";
+import { RenderScheduler, type Throttle } from "./scheduler.js";
+import { LiveSession } from "./session.js";
+
+/** Settings of a {@link StreamsRuntime}. */
+export interface StreamsRuntimeOptions {
+  client: DurableStreamClient;
+  /** Where checkpoints go; memory when absent. */
+  checkpoints?: CheckpointStore | undefined;
+  /** How long an unused session or producer lives on. Default 3000 ms. */
+  gracePeriodMs?: number | undefined;
+  /** Default render throttle of live views. Default `"frame"`. */
+  throttle?: Throttle | undefined;
+  /** How often a flowing view saves its checkpoint. Default 1000 ms. */
+  checkpointIntervalMs?: number | undefined;
+}
+
+/** The shape of a live view: what makes two views share one session. */
+export interface ViewShape<Item, State> {
+  as?: ReadAs | undefined;
+  live: LiveMode;
+  persist?: string | undefined;
+  version: string;
+  pauseWhenHidden: boolean;
+  reducer?: StreamReducer<Item, State> | undefined;
+  initial?: State | undefined;
+  initialData?: { state: State; offset: Offset; cursor?: string } | undefined;
+}
+
+/**
+ * Everything a tree of live views shares: the client, the checkpoint store,
+ * one session per stream and view shape, one producer per stream and
+ * producer id, and one render scheduler. Framework-free; the React provider
+ * holds one.
+ */
+export class StreamsRuntime {
+  readonly client: DurableStreamClient;
+  readonly checkpoints: CheckpointStore;
+  readonly sessions: SharedRegistry<LiveSession<unknown, unknown>>;
+  readonly producers: SharedRegistry<SharedProducer>;
+  readonly scheduler = new RenderScheduler();
+  readonly throttle: Throttle;
+  readonly gracePeriodMs: number;
+  private readonly checkpointIntervalMs: number;
+  private storeFailureReported = false;
+
+  constructor(options: StreamsRuntimeOptions) {
+    this.client = options.client;
+    this.checkpoints = options.checkpoints ?? memoryCheckpoints();
+    this.gracePeriodMs = options.gracePeriodMs ?? 3000;
+    this.throttle = options.throttle ?? "frame";
+    this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
+    this.sessions = new SharedRegistry(this.gracePeriodMs);
+    this.producers = new SharedRegistry(this.gracePeriodMs);
+  }
+
+  /** The key of a view's session: equal keys share one HTTP session. */
+  sessionKey(url: string, shape: ViewShape<unknown, unknown>): string {
+    return JSON.stringify([
+      url,
+      shape.as ?? null,
+      shape.live,
+      shape.persist ?? null,
+      shape.version,
+      shape.pauseWhenHidden,
+    ]);
+  }
+
+  /** The session for a view, created (not started) when missing. No I/O. */
+  session<Item, State>(url: string, shape: ViewShape<Item, State>): LiveSession<Item, State> {
+    const key = this.sessionKey(url, shape as ViewShape<unknown, unknown>);
+    return this.sessions.get(key, () =>
+      this.createSession(url, shape as ViewShape<unknown, unknown>),
+    ) as unknown as LiveSession<Item, State>;
+  }
+
+  /** Takes a reference on a view's session, starting it for its first user. */
+  retainSession(url: string, shape: ViewShape<unknown, unknown>): () => void {
+    const key = this.sessionKey(url, shape);
+    return this.sessions.acquire(key, () => this.createSession(url, shape));
+  }
+
+  /** The shared producer for a stream and producer id (the tab's id by default). */
+  producerKey(url: string, id: string | undefined): string {
+    return JSON.stringify([url, id ?? tabProducerId()]);
+  }
+
+  producer(url: string, id: string | undefined, options: ProducerOptions): SharedProducer {
+    const producerId = id ?? tabProducerId();
+    return this.producers.get(
+      JSON.stringify([url, producerId]),
+      () => new SharedProducer(this.client, url, producerId, options),
+    );
+  }
+
+  retainProducer(url: string, id: string | undefined, options: ProducerOptions): () => void {
+    const producerId = id ?? tabProducerId();
+    return this.producers.acquire(
+      JSON.stringify([url, producerId]),
+      () => new SharedProducer(this.client, url, producerId, options),
+    );
+  }
+
+  /** Ends every session and producer now. */
+  async dispose(): Promise<void> {
+    await Promise.all([this.sessions.dispose(), this.producers.dispose()]);
+  }
+
+  private createSession(
+    url: string,
+    shape: ViewShape<unknown, unknown>,
+  ): LiveSession<unknown, unknown> {
+    return new LiveSession({
+      client: this.client,
+      url,
+      as: shape.as,
+      live: shape.live,
+      reducer: shape.reducer,
+      initial: shape.initial,
+      persist: shape.persist,
+      version: shape.version,
+      store: this.checkpoints,
+      initialData: shape.initialData,
+      pauseWhenHidden: shape.pauseWhenHidden,
+      checkpointIntervalMs: this.checkpointIntervalMs,
+      onStoreError: (error) => this.reportStoreFailure(error),
+    });
+  }
+
+  private reportStoreFailure(error: unknown): void {
+    if (this.storeFailureReported) return;
+    this.storeFailureReported = true;
+    console.warn(
+      `[react-durable-streams] checkpoint store (${this.checkpoints.kind}) failed; views keep working from memory`,
+      error,
+    );
+  }
+}

@@ -1,0 +1,343 @@
+import {
+  DurableStreamError,
+  OffsetGoneError,
+  StreamNotFoundError,
+  type ChunkMeta,
+  type DurableStreamClient,
+  type LiveMode,
+  type Offset,
+  type StreamResponse,
+} from "../client/index.js";
+import type { CheckpointStore } from "./checkpoint-store.js";
+import { CheckpointWriter } from "./checkpoint-writer.js";
+import {
+  defaultInitial,
+  defaultReducer,
+  readAsFor,
+  reducerBatches,
+  type ReadAs,
+  type StreamReducer,
+} from "./reducers.js";
+import { restoreCheckpoint } from "./restore.js";
+import type { StreamSnapshot, StreamStatus } from "./status.js";
+
+/** Everything one shared live view needs. */
+export interface LiveSessionOptions<Item, State> {
+  client: DurableStreamClient;
+  url: string;
+  /** How to read the stream; by default from its content type. */
+  as?: ReadAs | undefined;
+  live: LiveMode;
+  reducer?: StreamReducer<Item, State> | undefined;
+  initial?: State | undefined;
+  /** Checkpoint key; no persistence without it. */
+  persist?: string | undefined;
+  /** The reducer's version: a checkpoint from another version is dropped. */
+  version: string;
+  store?: CheckpointStore | undefined;
+  /** State rendered on the server, with the offset it corresponds to. */
+  initialData?: { state: State; offset: Offset; cursor?: string } | undefined;
+  pauseWhenHidden: boolean;
+  checkpointIntervalMs: number;
+  /** Called when the checkpoint store fails (the view goes on from memory). */
+  onStoreError?: ((error: unknown) => void) | undefined;
+}
+
+/** Backoff of whole-read restarts after the client's own retries gave up. */
+const RESTART_BASE_MS = 1000;
+const RESTART_MAX_MS = 30_000;
+
+/**
+ * One live view of a stream, shared by every component that reads it with
+ * the same shape: restores the checkpoint, reads (catch-up, then live),
+ * folds batches through the reducer, keeps the status, saves checkpoints, and
+ * restarts after failures. Listeners hear about changes synchronously; a
+ * catch-up replay is committed once, when it reaches up to date.
+ */
+export class LiveSession<Item = unknown, State = unknown> {
+  private snapshot: StreamSnapshot<State>;
+  private readonly listeners = new Set<() => void>();
+  private reducer: StreamReducer<Item, State> | undefined;
+  private as: ReadAs | undefined;
+  /** Working state: ahead of the snapshot while a catch-up has not reached up to date. */
+  private working: { state: State; offset: Offset | undefined; cursor: string | undefined };
+  private controller: AbortController | undefined;
+  private writer: CheckpointWriter | undefined;
+  private restored = false;
+  private caughtUp = false;
+  private failures = 0;
+  private wake: (() => void) | undefined;
+  private settled!: () => void;
+  /** Whether {@link ready} has resolved. */
+  isReady = false;
+  /** Resolves once the view has restored and caught up once, or failed. For Suspense. */
+  readonly ready: Promise<void>;
+
+  constructor(private readonly options: LiveSessionOptions<Item, State>) {
+    this.as = options.as;
+    this.reducer = options.reducer;
+    const initialState = options.initialData?.state ?? this.initialState();
+    this.working = {
+      state: initialState,
+      offset: options.initialData?.offset,
+      cursor: options.initialData?.cursor,
+    };
+    this.snapshot = {
+      state: initialState,
+      status: "idle",
+      error: undefined,
+      offset: options.initialData?.offset,
+      cursor: options.initialData?.cursor,
+      isUpToDate: false,
+      closed: false,
+      retryAt: undefined,
+      restoredFrom: options.initialData ? "initialData" : undefined,
+    };
+    this.ready = new Promise<void>((resolve) => {
+      this.settled = () => {
+        this.isReady = true;
+        resolve();
+      };
+    });
+  }
+
+  get url(): string {
+    return this.options.url;
+  }
+
+  getSnapshot = (): StreamSnapshot<State> => this.snapshot;
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The latest reducer from the views (inline functions are fine: the newest one is used). */
+  setReducer(reducer: StreamReducer<Item, State> | undefined): void {
+    this.reducer = reducer;
+  }
+
+  get running(): boolean {
+    return this.controller !== undefined;
+  }
+
+  /** Starts reading (restoring the checkpoint first). Idempotent. */
+  start(): void {
+    if (this.controller) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    if (this.options.persist && this.options.store && !this.writer) {
+      this.writer = new CheckpointWriter(
+        this.options.store,
+        this.options.persist,
+        this.options.checkpointIntervalMs,
+        (error) => this.options.onStoreError?.(error),
+      );
+    }
+    void this.run(controller.signal);
+  }
+
+  /** Stops reading and writes the checkpoint; the state stays for a later start. */
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    this.controller = undefined;
+    this.wake?.();
+    const writer = this.writer;
+    this.writer = undefined;
+    if (this.snapshot.status !== "closed" && this.snapshot.status !== "error") {
+      this.commit({ status: "idle", retryAt: undefined });
+    }
+    await writer?.close();
+  }
+
+  /** Skips the wait of a reconnect, or tries again after an error. */
+  retry(): void {
+    this.failures = 0;
+    this.wake?.();
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    if (!this.restored) {
+      await this.restore(signal);
+      this.restored = true;
+    }
+    while (!signal.aborted) {
+      if (this.snapshot.closed) {
+        this.commit({ status: "closed", isUpToDate: true });
+        this.settled();
+        return;
+      }
+      try {
+        const finished = await this.readOnce(signal);
+        if (finished || signal.aborted) return;
+      } catch (error) {
+        if (signal.aborted) return;
+        await this.recover(error, signal);
+      }
+    }
+  }
+
+  /** Restores the checkpoint, merged with server-rendered data: the newer offset wins. */
+  private async restore(signal: AbortSignal): Promise<void> {
+    const { store, persist, url, version, initialData } = this.options;
+    if (!store || !persist) return;
+    this.commit({ status: "restoring" });
+    const decision = await restoreCheckpoint(
+      store,
+      persist,
+      { url, version, initialOffset: initialData?.offset },
+      (error) => this.options.onStoreError?.(error),
+    );
+    if (signal.aborted) return;
+    if (decision.kind === "skip") {
+      if (decision.discard) await this.writer?.discard();
+      return;
+    }
+    const { record } = decision;
+    this.working = { state: record.state as State, offset: record.offset, cursor: record.cursor };
+    this.commit({
+      state: record.state as State,
+      offset: record.offset,
+      cursor: record.cursor,
+      closed: record.closed,
+      isUpToDate: record.closed,
+      restoredFrom: "checkpoint",
+    });
+  }
+
+  /** One read until it ends; true when the view is finished (closed, or caught up with live off). */
+  private async readOnce(signal: AbortSignal): Promise<boolean> {
+    this.commit({ status: "connecting" });
+    const { client, url, live, pauseWhenHidden } = this.options;
+    const offset = this.working.offset ?? "-1";
+    const response = await client.stream(url).read(
+      {
+        checkpoint: { offset, cursor: this.working.cursor },
+        live,
+        signal,
+        pauseWhenHidden,
+      },
+      {
+        onRetry: ({ delayMs, error }) =>
+          this.commit({ status: "reconnecting", retryAt: Date.now() + delayMs, error }),
+        onPause: (paused) => this.commit({ status: paused ? "paused" : this.settledStatus() }),
+      },
+    );
+    this.resolveReadAs(response);
+    for await (const { items, meta } of reducerBatches<Item>(response, this.as!)) {
+      this.apply(items, meta);
+      if (meta.closed) {
+        await this.writer?.flush();
+        this.settled();
+        return true;
+      }
+    }
+    if (live === "off" && !signal.aborted) {
+      this.settled();
+      return true;
+    }
+    return false;
+  }
+
+  private resolveReadAs(response: StreamResponse): void {
+    if (this.as !== undefined) return;
+    this.as = readAsFor(response.contentType);
+    // The provisional default state was a list; a text or byte view starts from its own empty value.
+    if (this.options.initial === undefined && this.working.offset === undefined) {
+      this.working.state = defaultInitial(this.as) as State;
+    }
+  }
+
+  private apply(items: readonly Item[], meta: ChunkMeta): void {
+    const reducer =
+      this.reducer ?? (defaultReducer(this.as ?? "json") as StreamReducer<Item, State>);
+    const state = items.length > 0 ? reducer(this.working.state, items, meta) : this.working.state;
+    this.working = { state, offset: meta.offset, cursor: meta.cursor };
+    this.failures = 0;
+    if (meta.upToDate) this.caughtUp = true;
+    if (!meta.partial) this.saveCheckpoint(meta.closed);
+    const status: StreamStatus = meta.closed
+      ? "closed"
+      : this.caughtUp
+        ? this.settledStatus()
+        : "catching-up";
+    if (this.caughtUp) {
+      this.commit({
+        state,
+        status,
+        offset: meta.offset,
+        cursor: meta.cursor,
+        isUpToDate: meta.upToDate,
+        closed: meta.closed,
+        error: undefined,
+        retryAt: undefined,
+      });
+      if (meta.upToDate) this.settled();
+    } else if (this.snapshot.status !== "catching-up") {
+      // A replay is not shown piece by piece: only the status changes until up to date.
+      this.commit({ status, error: undefined, retryAt: undefined });
+    }
+  }
+
+  /** The status of a healthy view that has caught up. */
+  private settledStatus(): StreamStatus {
+    if (this.snapshot.closed) return "closed";
+    if (!this.caughtUp) return "catching-up";
+    return this.options.live === "off" ? "idle" : "live";
+  }
+
+  private saveCheckpoint(closed: boolean): void {
+    if (!this.writer || this.working.offset === undefined) return;
+    this.writer.save({
+      url: this.options.url,
+      version: this.options.version,
+      state: this.working.state,
+      offset: this.working.offset,
+      cursor: this.working.cursor,
+      closed,
+      savedAt: Date.now(),
+    });
+  }
+
+  /** After a failed read: reconnect with backoff, or stop in `error` until `retry()`. */
+  private async recover(error: unknown, signal: AbortSignal): Promise<void> {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    const gone = error instanceof StreamNotFoundError || error instanceof OffsetGoneError;
+    if (gone) await this.writer?.discard();
+    const transient = error instanceof DurableStreamError && error.retryable;
+    if (!transient) {
+      this.commit({ status: "error", error: failure, retryAt: undefined });
+      this.settled();
+      await this.waitForRetry(undefined, signal);
+      return;
+    }
+    const delay = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** this.failures);
+    this.failures++;
+    this.commit({ status: "reconnecting", error: failure, retryAt: Date.now() + delay });
+    await this.waitForRetry(delay, signal);
+  }
+
+  /** Waits `ms` (or forever), ending early on `retry()` or stop. */
+  private waitForRetry(ms: number | undefined, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
+      this.wake = done;
+      if (signal.aborted) done();
+    });
+  }
+
+  private initialState(): State {
+    if (this.options.initial !== undefined) return this.options.initial;
+    return defaultInitial(this.as ?? "json") as State;
+  }
+
+  private commit(change: Partial<StreamSnapshot<State>>): void {
+    this.snapshot = { ...this.snapshot, ...change };
+    for (const listener of [...this.listeners]) listener();
+  }
+}
