@@ -25,9 +25,24 @@ export default tseslint.config(
     },
   },
   layer(["src/client/**"], ["react", "react-dom", "react/*", "../*", "idb-keyval", "@tanstack/*"]),
-  layer(["src/sync/**"], ["react", "react-dom", "react/*", "../react/*", "../idb/*", "../query/*", "idb-keyval", "@tanstack/*"]),
+  layer(
+    ["src/sync/**"],
+    [
+      "react",
+      "react-dom",
+      "react/*",
+      "../react/*",
+      "../idb/*",
+      "../query/*",
+      "idb-keyval",
+      "@tanstack/*",
+    ],
+  ),
   layer(["src/react/**"], ["../idb/*", "../query/*", "idb-keyval", "@tanstack/*"]),
-  layer(["src/idb/**"], ["react", "react-dom", "react/*", "../react/*", "../query/*", "../client/*", "@tanstack/*"]),
+  layer(
+    ["src/idb/**"],
+    ["react", "react-dom", "react/*", "../react/*", "../query/*", "../client/*", "@tanstack/*"],
+  ),
   layer(["src/query/**"], ["react-dom", "../react/*", "../idb/*", "idb-keyval"]),
   prettier,
 );

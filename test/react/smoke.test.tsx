@@ -43,7 +43,9 @@ describe("react smoke", () => {
       await stream.appendJson({ text: "world" });
     });
     await waitFor(() => expect(screen.getAllByText("world")).toHaveLength(2));
-    const firstReads = recorder.requests.filter((r) => r.method === "GET" && !r.url.searchParams.has("live"));
+    const firstReads = recorder.requests.filter(
+      (r) => r.method === "GET" && !r.url.searchParams.has("live"),
+    );
     expect(firstReads).toHaveLength(1);
     expect(screen.getAllByRole("status")[0]!.textContent).toBe("Live");
   });
