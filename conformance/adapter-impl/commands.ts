@@ -108,7 +108,7 @@ export class AdapterState {
         streaming: true,
         dynamicHeaders: true,
         retryOptions: true,
-        batchItems: false,
+        batchItems: true,
         strictZeroValidation: true,
       },
     };
@@ -259,7 +259,13 @@ function validate(command: Command): Result {
   }
   if (options.target === "idempotent-producer") {
     const producerOptions: ProducerOptions = {};
-    for (const key of ["epoch", "maxBatchBytes", "maxInFlight", "lingerMs"] as const) {
+    for (const key of [
+      "epoch",
+      "maxBatchBytes",
+      "maxBatchItems",
+      "maxInFlight",
+      "lingerMs",
+    ] as const) {
       if (typeof options[key] === "number") producerOptions[key] = options[key];
     }
     const id = typeof options.producerId === "string" ? options.producerId : "validate";

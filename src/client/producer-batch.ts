@@ -136,7 +136,7 @@ export class Batch {
 
 /**
  * Collects appended messages and seals them into batches: when they reach
- * `maxBatchBytes` (only the full batches; the rest keeps lingering), when
+ * `maxBatchBytes` or `maxBatchItems` (only the full batches; the rest keeps lingering), when
  * `lingerMs` expires (0: at the end of the current task), or on demand.
  */
 export class BatchAccumulator {
@@ -148,6 +148,7 @@ export class BatchAccumulator {
 
   constructor(
     private readonly maxBatchBytes: number,
+    private readonly maxBatchItems: number,
     private readonly lingerMs: number,
     private readonly onSealed: (batches: Batch[]) => void,
   ) {}
@@ -160,7 +161,7 @@ export class BatchAccumulator {
   add(message: PendingMessage): void {
     this.pending.push(message);
     this.pendingBytes += message.size;
-    if (this.pendingBytes >= this.maxBatchBytes) this.seal(true);
+    if (this.isFull()) this.seal(true);
     if (this.pending.length === 0) return;
     if (this.lingerMs > 0) {
       this.timer ??= setTimeout(() => this.seal(), this.lingerMs);
@@ -174,16 +175,18 @@ export class BatchAccumulator {
   }
 
   /**
-   * Turns pending messages into batches of at most `maxBatchBytes` (a bigger
+   * Turns pending messages into batches of at most `maxBatchBytes` and
+   * `maxBatchItems` (a bigger
    * message goes alone). `onlyFull`: only as many as reached the limit.
    */
   seal(onlyFull = false): void {
     const batches: Batch[] = [];
-    while (this.pending.length > 0 && (!onlyFull || this.pendingBytes >= this.maxBatchBytes)) {
+    while (this.pending.length > 0 && (!onlyFull || this.isFull())) {
       let bytes = 0;
       let count = 0;
       while (
         count < this.pending.length &&
+        count < this.maxBatchItems &&
         (count === 0 || bytes + this.pending[count]!.size <= this.maxBatchBytes)
       ) {
         bytes += this.pending[count]!.size;
@@ -194,6 +197,10 @@ export class BatchAccumulator {
     }
     if (this.pending.length === 0) this.cancelTimer();
     this.onSealed(batches);
+  }
+
+  private isFull(): boolean {
+    return this.pendingBytes >= this.maxBatchBytes || this.pending.length >= this.maxBatchItems;
   }
 
   cancelTimer(): void {

@@ -12,6 +12,8 @@ export interface ProducerOptions {
   lingerMs?: number;
   /** A batch is sent as soon as it holds this many bytes. Default 1 MiB. */
   maxBatchBytes?: number;
+  /** A batch is sent as soon as it holds this many messages. Default: no limit. */
+  maxBatchItems?: number;
   /** Batches on the wire at once. Default 5. */
   maxInFlight?: number;
   /** Messages not yet acknowledged, at most. Default 10,000. */
@@ -36,6 +38,7 @@ export interface ProducerSettings {
   readonly epoch: number;
   readonly lingerMs: number;
   readonly maxBatchBytes: number;
+  readonly maxBatchItems: number;
   readonly maxInFlight: number;
   readonly maxBufferedMessages: number;
   readonly maxBufferedBytes: number;
@@ -52,6 +55,7 @@ export function resolveProducerSettings(id: string, options: ProducerOptions): P
     epoch: options.epoch ?? 0,
     lingerMs: options.lingerMs ?? 5,
     maxBatchBytes: options.maxBatchBytes ?? 1 << 20,
+    maxBatchItems: options.maxBatchItems ?? Number.MAX_SAFE_INTEGER,
     maxInFlight: options.maxInFlight ?? 5,
     maxBufferedMessages: options.maxBufferedMessages ?? 10_000,
     maxBufferedBytes: options.maxBufferedBytes ?? 64 << 20,
@@ -67,6 +71,7 @@ export function resolveProducerSettings(id: string, options: ProducerOptions): P
     throw new InvalidArgumentError("lingerMs", `must be 0 or more, got ${settings.lingerMs}`);
   }
   requirePositiveInteger("maxBatchBytes", settings.maxBatchBytes);
+  requirePositiveInteger("maxBatchItems", settings.maxBatchItems);
   requirePositiveInteger("maxInFlight", settings.maxInFlight);
   requirePositiveInteger("maxBufferedMessages", settings.maxBufferedMessages);
   requirePositiveInteger("maxBufferedBytes", settings.maxBufferedBytes);

@@ -70,6 +70,7 @@ export class IdempotentProducer {
     this.seq = new EpochSequencer(this.settings.epoch);
     this.accumulator = new BatchAccumulator(
       this.settings.maxBatchBytes,
+      this.settings.maxBatchItems,
       this.settings.lingerMs,
       (batches) => {
         for (const batch of batches) {

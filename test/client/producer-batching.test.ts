@@ -161,6 +161,22 @@ describe("batching", () => {
     expect(await readBackText(server().url, path)).toBe("aaaaabbbbbcccccdddddeeeee");
   });
 
+  it("sends a batch as soon as it holds maxBatchItems messages", async () => {
+    const { wire, path, stream } = await setup("application/json");
+    const producer = stream.producer("items-1", { maxBatchItems: 3, lingerMs: 60_000 });
+    for (let n = 1; n <= 7; n++) producer.append({ n });
+    await vi.waitFor(() => expect(wire.producerPosts.length).toBe(2), { timeout: 5000 });
+    expect(wire.producerPosts.map(bodyText)).toEqual([
+      '[{"n":1},{"n":2},{"n":3}]',
+      '[{"n":4},{"n":5},{"n":6}]',
+    ]);
+    expect(producer.pendingCount).toBe(1);
+    await producer.flush();
+    expect(await readBackJson(server().url, path)).toEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((n) => ({ n })),
+    );
+  });
+
   it("keeps the messages that do not fill a batch lingering when the limit is reached", async () => {
     const { wire, stream } = await setup("text/plain");
     const producer = stream.producer("size-2", { maxBatchBytes: 10, lingerMs: 60_000 });

@@ -34,6 +34,8 @@ describe("producer options are validated at construction", () => {
     ["an epoch beyond 2^53-1", { epoch: 2 ** 53 }, "epoch"],
     ["maxBatchBytes of 0", { maxBatchBytes: 0 }, "maxBatchBytes"],
     ["negative maxBatchBytes", { maxBatchBytes: -10 }, "maxBatchBytes"],
+    ["maxBatchItems of 0", { maxBatchItems: 0 }, "maxBatchItems"],
+    ["negative maxBatchItems", { maxBatchItems: -1 }, "maxBatchItems"],
     ["maxInFlight of 0", { maxInFlight: 0 }, "maxInFlight"],
     ["negative maxInFlight", { maxInFlight: -1 }, "maxInFlight"],
     ["negative lingerMs", { lingerMs: -1 }, "lingerMs"],
