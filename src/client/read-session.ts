@@ -81,7 +81,10 @@ export class ReadSession {
     return this.options.live ?? "off";
   }
 
-  /** Sends the first request (never with `live`) so errors such as 404 surface from `read()`. */
+  /**
+   * Sends the first request so errors such as 404 surface from `read()`. It
+   * carries no `live`, keeping catch-up cacheable, except a long-poll from `now`.
+   */
   async start(): Promise<void> {
     // From `now` there is nothing to catch up on (and nothing cacheable), so a
     // long-poll can start waiting at once, as the protocol intends.
