@@ -29,6 +29,8 @@ const PAUSED = Symbol("paused");
 export interface ReadSessionObserver {
   onRetry?(info: { attempt: number; delayMs: number; error: DurableStreamError }): void;
   onPause?(paused: boolean): void;
+  /** A request got a successful answer (after a retry, the connection is healthy again). */
+  onConnected?(): void;
 }
 
 /**
@@ -176,7 +178,7 @@ export class ReadSession {
     }
   }
 
-  private request(live: boolean, extraSignal?: AbortSignal): Promise<Response> {
+  private async request(live: boolean, extraSignal?: AbortSignal): Promise<Response> {
     const spec: RequestSpec = {
       method: "GET",
       url: this.url,
@@ -190,7 +192,9 @@ export class ReadSession {
       retry: "all",
       error: { operation: "read", offset: this.offset },
     };
-    return sendRequest(this.context, spec, (info) => this.observer.onRetry?.(info));
+    const response = await sendRequest(this.context, spec, (info) => this.observer.onRetry?.(info));
+    this.observer.onConnected?.();
+    return response;
   }
 
   /** Turns one HTTP response into chunks, in pieces if its body is large. */

@@ -7,7 +7,10 @@ import { DurableStreamsContext, type QueryClientLike } from "./context.js";
 export interface DurableStreamsProviderProps {
   /** The protocol client every hook below uses. */
   client: DurableStreamClient;
-  /** Where `persist` checkpoints go (`indexedDbCheckpoints()`); memory when absent. */
+  /**
+   * Where `persist` checkpoints go (`indexedDbCheckpoints()`); memory when absent.
+   * Read once, when the provider is created (a new object on each render is fine).
+   */
   checkpoints?: CheckpointStore;
   /** How long an unused stream session or producer lives on (StrictMode, quick navigations). Default 3000 ms. */
   gracePeriodMs?: number;
@@ -27,10 +30,15 @@ export interface DurableStreamsProviderProps {
  */
 export function DurableStreamsProvider(props: DurableStreamsProviderProps): ReactNode {
   const { client, checkpoints, gracePeriodMs, throttle, checkpointIntervalMs, queryClient } = props;
+  // `checkpoints` is read when the runtime is made, not followed: the documented
+  // `checkpoints={indexedDbCheckpoints()}` is a new object on every render, and a
+  // new runtime would drop every open session (the views flash empty and read
+  // the stream again). To switch stores, remount the provider (a `key`).
   const runtime = useMemo(
     () =>
       new StreamsRuntime({ client, checkpoints, gracePeriodMs, throttle, checkpointIntervalMs }),
-    [client, checkpoints, gracePeriodMs, throttle, checkpointIntervalMs],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
+    [client, gracePeriodMs, throttle, checkpointIntervalMs],
   );
   const value = useMemo(() => ({ runtime, queryClient }), [runtime, queryClient]);
   return (

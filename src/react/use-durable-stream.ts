@@ -33,7 +33,11 @@ export interface UseDurableStreamOptions<Item, State, Selected> {
   select?: (state: State) => Selected;
   /** Checkpoint key: state, offset and cursor are saved together and restored on the next visit. */
   persist?: string;
-  /** The reducer's version; change it when the reducer changes, and old checkpoints are dropped. Default `"1"`. */
+  /**
+   * The reducer's version; change it when the reducer changes, and old checkpoints are dropped.
+   * Views of one stream with different custom reducers need different versions: views with
+   * the same url, shape and version share one session and one state. Default `"1"`.
+   */
   version?: string;
   /** Render throttle: `"frame"`, milliseconds or `false`. Default: the provider's. */
   throttle?: Throttle;

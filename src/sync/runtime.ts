@@ -58,7 +58,12 @@ export class StreamsRuntime {
     this.producers = new SharedRegistry(this.gracePeriodMs);
   }
 
-  /** The key of a view's session: equal keys share one HTTP session. */
+  /**
+   * The key of a view's session: equal keys share one HTTP session and one
+   * reduced state. A view with its own reducer never shares with a view on
+   * the default one (their states have different shapes); views with
+   * different custom reducers of one stream tell them apart by `version`.
+   */
   sessionKey(url: string, shape: ViewShape<unknown, unknown>): string {
     return JSON.stringify([
       url,
@@ -67,6 +72,7 @@ export class StreamsRuntime {
       shape.persist ?? null,
       shape.version,
       shape.pauseWhenHidden,
+      shape.reducer ? "reducer" : "default",
     ]);
   }
 

@@ -159,6 +159,8 @@ export class LiveSession<Item = unknown, State = unknown> {
   private async run(signal: AbortSignal): Promise<void> {
     if (!this.restored) {
       await this.restore(signal);
+      // A stop during the restore leaves it to the next start.
+      if (signal.aborted) return;
       this.restored = true;
     }
     while (!signal.aborted) {
@@ -221,6 +223,11 @@ export class LiveSession<Item = unknown, State = unknown> {
         onRetry: ({ delayMs, error }) =>
           this.commit({ status: "reconnecting", retryAt: Date.now() + delayMs, error }),
         onPause: (paused) => this.commit({ status: paused ? "paused" : this.settledStatus() }),
+        onConnected: () => {
+          if (this.snapshot.status === "reconnecting") {
+            this.commit({ status: this.settledStatus(), retryAt: undefined, error: undefined });
+          }
+        },
       },
     );
     this.resolveReadAs(response);
@@ -262,16 +269,28 @@ export class LiveSession<Item = unknown, State = unknown> {
         ? this.settledStatus()
         : "catching-up";
     if (this.caughtUp) {
-      this.commit({
-        state,
-        status,
-        offset: meta.offset,
-        cursor: meta.cursor,
-        isUpToDate: meta.upToDate,
-        closed: meta.closed,
-        error: undefined,
-        retryAt: undefined,
-      });
+      const current = this.snapshot;
+      const visible =
+        state !== current.state ||
+        status !== current.status ||
+        meta.offset !== current.offset ||
+        meta.upToDate !== current.isUpToDate ||
+        meta.closed !== current.closed ||
+        current.error !== undefined ||
+        current.retryAt !== undefined;
+      // An empty long-poll answer or SSE keep-alive changes nothing a view shows: no re-render.
+      if (visible) {
+        this.commit({
+          state,
+          status,
+          offset: meta.offset,
+          cursor: meta.cursor,
+          isUpToDate: meta.upToDate,
+          closed: meta.closed,
+          error: undefined,
+          retryAt: undefined,
+        });
+      }
       if (meta.upToDate) this.settled();
     } else if (this.snapshot.status !== "catching-up") {
       // A replay is not shown piece by piece: only the status changes until up to date.
