@@ -9,5 +9,12 @@ export default defineConfig({
     hookTimeout: 20_000,
     pool: "forks",
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // Type tests (`expectTypeOf`) run with `vitest run`: tsc checks the project and a
+    // failing type assertion fails the run.
+    typecheck: {
+      enabled: true,
+      include: ["test/**/*.test-d.ts", "test/**/*.test-d.tsx"],
+      tsconfig: "./tsconfig.json",
+    },
   },
 });

@@ -9,9 +9,3 @@ export function normalizeContentType(contentType: string | null | undefined): st
 export function isJsonContentType(contentType: string | null | undefined): boolean {
   return normalizeContentType(contentType) === "application/json";
 }
-
-/** Streams whose SSE data events carry UTF-8 text rather than base64. */
-export function isTextualContentType(contentType: string | null | undefined): boolean {
-  const bare = normalizeContentType(contentType);
-  return bare !== undefined && (bare.startsWith("text/") || bare === "application/json");
-}

@@ -20,7 +20,7 @@ export function encodeMessage(
   json: boolean,
   codec: JsonCodec,
 ): Uint8Array {
-  if (message instanceof Uint8Array) return message;
+  if (isByteArray(message)) return message;
   if (json) {
     const text = codec.stringify(message) as string | undefined;
     if (text === undefined) {
@@ -41,7 +41,7 @@ export function encodeMessage(
  * message is encoded.
  */
 export function estimateSize(message: ProducerMessage, codec: JsonCodec): number {
-  if (message instanceof Uint8Array) return message.length;
+  if (isByteArray(message)) return message.length;
   if (typeof message === "string") return utf8Length(message);
   try {
     return utf8Length(codec.stringify(message) ?? "");
@@ -207,4 +207,13 @@ export class BatchAccumulator {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/** A Uint8Array, also from another realm (an iframe, or jsdom's TextEncoder), where `instanceof` fails. */
+function isByteArray(value: unknown): value is Uint8Array {
+  return (
+    ArrayBuffer.isView(value) &&
+    (value as Uint8Array).BYTES_PER_ELEMENT === 1 &&
+    !(value instanceof DataView)
+  );
 }

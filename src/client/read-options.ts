@@ -7,7 +7,8 @@ import type { VisibilityWatcher } from "./visibility.js";
  * - `"off"`: stop at up to date.
  * - `"long-poll"`: wait for new data with long-polls.
  * - `"sse"`: hold a Server-Sent Events connection.
- * - `"auto"`: SSE for text and JSON streams, long-poll for binary ones, and
+ * - `"auto"`: SSE for JSON streams, long-poll for text and binary ones (SSE
+ *   would turn CRs into line breaks and can lose a line's leading space), and
  *   long-poll whenever SSE connections keep dying young (a buffering proxy).
  *
  * In every mode the first request is a plain GET, so catch-up stays cacheable.

@@ -1,6 +1,6 @@
 import { NO_PAYLOAD, concatBytes, type Payload, type RawChunk } from "./chunk.js";
 import type { ClientContext } from "./context.js";
-import { isTextualContentType, normalizeContentType } from "./content-type.js";
+import { isJsonContentType, normalizeContentType } from "./content-type.js";
 import { DurableStreamError, NetworkError, ParseError } from "./errors.js";
 import {
   STREAM_CLOSED,
@@ -149,7 +149,11 @@ export class ReadSession {
       case "sse":
         return "sse";
       case "auto":
-        return isTextualContentType(this.contentType) ? "sse" : "long-poll";
+        // SSE only where it is lossless: an event-stream line cannot carry a bare
+        // CR, and servers that write `data:` without the separating space (the
+        // reference server does) lose a text line's leading space. JSON text
+        // starts with `[`, so JSON streams are safe; text and bytes long-poll.
+        return isJsonContentType(this.contentType) ? "sse" : "long-poll";
     }
   }
 

@@ -1,4 +1,9 @@
-import { queryOptions, type QueryClient, type QueryFunctionContext } from "@tanstack/react-query";
+import {
+  queryOptions,
+  type Query,
+  type QueryClient,
+  type QueryFunctionContext,
+} from "@tanstack/react-query";
 import {
   compareOffsets,
   type DurableStreamClient,
@@ -59,6 +64,11 @@ export function durableStreamQueryOptions<Item = unknown, State = Item[]>(
     queryKey,
     queryFn: (context: QueryFunctionContext) => readToEnd(input, context),
     staleTime: Infinity,
+    // A read cut short (the last observer unmounted) leaves its progress in the cache
+    // as fresh data (staleTime Infinity): without this, a remount would show it
+    // forever instead of resuming the read. A closed stream's state is final.
+    refetchOnMount: (query: Query<StreamQueryData<State>>) =>
+      query.state.data?.closed === true ? false : "always",
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
   });

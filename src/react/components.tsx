@@ -53,6 +53,14 @@ const STATUS_LABELS: Record<Status, string> = {
   error: "Error",
 };
 
+/**
+ * The status of a live view (the same union as the sync layer's `StreamStatus`).
+ * Declared here too because this module's `StreamStatus` component shadows the
+ * sync layer's type in the package's `export *`: without it, `import { type
+ * StreamStatus } from "react-durable-streams"` would name the component.
+ */
+export type StreamStatus = Status;
+
 /** Props of {@link StreamStatus}. */
 export interface StreamStatusProps {
   status: Status;

@@ -3,7 +3,10 @@ import { onPageExit } from "./page-exit.js";
 import type { Lifecycle } from "./registry.js";
 
 const TAB_ID_KEY = "react-durable-streams:tab-id";
+const EPOCH_KEY_PREFIX = "react-durable-streams:producer-epoch:";
 let memoryTabId: string | undefined;
+/** The highest epoch this tab used per (stream URL, producer id); mirrors sessionStorage. */
+const memoryEpochs = new Map<string, number>();
 
 /**
  * An id for this browser tab, kept in `sessionStorage` so it survives a
@@ -25,6 +28,34 @@ export function tabProducerId(): string {
   return memoryTabId;
 }
 
+/**
+ * The epoch a new producer for (stream, id) starts at: one above the last one
+ * this tab used. A producer that starts over at the epoch of an earlier one
+ * (after a reload, or a remount once the previous producer was detached)
+ * would have its first appends taken as duplicates of the earlier ones
+ * (same epoch, sequence from 0) and silently dropped by the server.
+ */
+function nextEpoch(key: string, floor: number): number {
+  let last = memoryEpochs.get(key);
+  try {
+    const stored = globalThis.sessionStorage?.getItem(EPOCH_KEY_PREFIX + key);
+    if (stored != null && /^\d+$/.test(stored)) last = Math.max(last ?? 0, Number(stored));
+  } catch {
+    // Storage unavailable: memory only.
+  }
+  return Math.max(floor, last === undefined ? 0 : last + 1);
+}
+
+function rememberEpoch(key: string, epoch: number): void {
+  if ((memoryEpochs.get(key) ?? -1) >= epoch) return;
+  memoryEpochs.set(key, epoch);
+  try {
+    globalThis.sessionStorage?.setItem(EPOCH_KEY_PREFIX + key, String(epoch));
+  } catch {
+    // Storage unavailable: memory only.
+  }
+}
+
 function randomId(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto
     ? crypto.randomUUID()
@@ -41,7 +72,13 @@ export class SharedProducer implements Lifecycle {
   private removePageListeners: (() => void) | undefined;
 
   constructor(client: DurableStreamClient, url: string, id: string, options: ProducerOptions) {
-    this.producer = client.stream(url).producer(id, options);
+    const stream = client.stream(url);
+    const epochKey = JSON.stringify([stream.url, id]);
+    const epoch = nextEpoch(epochKey, options.epoch ?? 0);
+    this.producer = stream.producer(id, { ...options, epoch });
+    rememberEpoch(epochKey, epoch);
+    // autoClaim may move to a higher epoch; the next producer must start above it.
+    this.producer.on("change", () => rememberEpoch(epochKey, this.producer.epoch));
   }
 
   start(): void {

@@ -21,8 +21,10 @@ function liveWaiting(tracked: ReturnType<typeof trackingFetch>): boolean {
 describe("live modes", () => {
   it.each([
     ["application/json", "sse"],
-    ["text/plain", "sse"],
-    ["text/markdown; charset=utf-8", "sse"],
+    // Text long-polls: SSE cannot carry a bare CR, and loses a leading space on servers
+    // that write `data:` without a separator (the reference server does).
+    ["text/plain", "long-poll"],
+    ["text/markdown; charset=utf-8", "long-poll"],
     ["application/octet-stream", "long-poll"],
     ["image/png", "long-poll"],
   ])("auto tails a %s stream with %s", async (contentType, transport) => {
