@@ -21,7 +21,9 @@ export interface IndexedDbCheckpointsOptions {
  * its own). Each record (state, offset, cursor, version) is written in one
  * atomic `update`, which keeps the record that is further along when two tabs
  * write at once. Where IndexedDB is missing or fails (private browsing, quota),
- * it falls back to memory and says so once: `kind` then reads `"memory"`.
+ * it falls back to memory and says so once, on first use (so a server render,
+ * which never reads a checkpoint, stays quiet): `kind` then reads `"memory"`.
+ * A state IndexedDB cannot clone (functions, for one) fails that write only.
  */
 export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}): CheckpointStore {
   const fallback = memoryCheckpoints();
@@ -29,8 +31,7 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
   let failed = typeof indexedDB === "undefined";
   let reported = false;
 
-  const degrade = (error: unknown): void => {
-    failed = true;
+  const report = (error: unknown): void => {
     if (reported) return;
     reported = true;
     if (options.onFallback) options.onFallback(error);
@@ -40,7 +41,16 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
         error,
       );
   };
-  if (failed) degrade(new Error("indexedDB is not defined"));
+  const degrade = (error: unknown): void => {
+    failed = true;
+    report(error);
+  };
+  // Without IndexedDB at all, say so on first use, not here: on a server render
+  // (no IndexedDB, and no checkpoint is ever read) it would be noise on every request.
+  const memory = (): CheckpointStore => {
+    if (!reported) report(new Error("indexedDB is not defined"));
+    return fallback;
+  };
 
   const idb = (): UseStore => {
     store ??= createStore(
@@ -62,7 +72,7 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
           degrade(error);
         }
       }
-      return fallback.get(key);
+      return memory().get(key);
     },
     async put(key, record) {
       if (!failed) {
@@ -74,10 +84,13 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
           );
           return;
         } catch (error) {
+          // A state IndexedDB cannot clone is this record's fault, not the database's:
+          // fail this write (the writer reports it) and keep IndexedDB for every other view.
+          if (isDataCloneError(error)) throw error;
           degrade(error);
         }
       }
-      await fallback.put(key, record);
+      await memory().put(key, record);
     },
     async delete(key) {
       if (!failed) {
@@ -88,8 +101,12 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
           degrade(error);
         }
       }
-      await fallback.delete(key);
+      await memory().delete(key);
     },
   };
   return result;
+}
+
+function isDataCloneError(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === "DataCloneError";
 }

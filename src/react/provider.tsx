@@ -1,4 +1,5 @@
 import { useMemo, type ReactNode } from "react";
+import type { StreamsRuntimeOptions } from "../sync/index.js";
 import type { DurableStreamClient } from "../client/index.js";
 import { StreamsRuntime, type CheckpointStore, type Throttle } from "../sync/index.js";
 import { DurableStreamsContext, type QueryClientLike } from "./context.js";
@@ -9,7 +10,7 @@ export interface DurableStreamsProviderProps {
   client: DurableStreamClient;
   /**
    * Where `persist` checkpoints go (`indexedDbCheckpoints()`); memory when absent.
-   * Read once, when the provider is created (a new object on each render is fine).
+   * Read once per client: a new object on each render is fine; another store needs another client.
    */
   checkpoints?: CheckpointStore;
   /** How long an unused stream session or producer lives on (StrictMode, quick navigations). Default 3000 ms. */
@@ -30,18 +31,39 @@ export interface DurableStreamsProviderProps {
  */
 export function DurableStreamsProvider(props: DurableStreamsProviderProps): ReactNode {
   const { client, checkpoints, gracePeriodMs, throttle, checkpointIntervalMs, queryClient } = props;
-  // `checkpoints` is read when the runtime is made, not followed: the documented
-  // `checkpoints={indexedDbCheckpoints()}` is a new object on every render, and a
-  // new runtime would drop every open session (the views flash empty and read
-  // the stream again). To switch stores, remount the provider (a `key`).
-  const runtime = useMemo(
-    () =>
-      new StreamsRuntime({ client, checkpoints, gracePeriodMs, throttle, checkpointIntervalMs }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
-    [client, gracePeriodMs, throttle, checkpointIntervalMs],
-  );
+  const runtime = runtimeFor({
+    client,
+    checkpoints,
+    gracePeriodMs,
+    throttle,
+    checkpointIntervalMs,
+  });
   const value = useMemo(() => ({ runtime, queryClient }), [runtime, queryClient]);
   return (
     <DurableStreamsContext.Provider value={value}>{props.children}</DurableStreamsContext.Provider>
   );
+}
+
+/**
+ * One runtime per client and settings, kept outside React: state the
+ * provider held itself would be thrown away whenever a Suspense boundary
+ * above it suspends before the first commit, and each retry would open new
+ * sessions that never become ready. `checkpoints` is taken from the first
+ * provider for a client and settings (the documented
+ * `checkpoints={indexedDbCheckpoints()}` is a new object on every render); to
+ * use another store, use another client.
+ */
+const runtimes = new WeakMap<DurableStreamClient, Map<string, StreamsRuntime>>();
+
+function runtimeFor(options: StreamsRuntimeOptions): StreamsRuntime {
+  let byOptions = runtimes.get(options.client);
+  if (!byOptions) runtimes.set(options.client, (byOptions = new Map()));
+  const key = JSON.stringify([
+    options.gracePeriodMs,
+    options.throttle,
+    options.checkpointIntervalMs,
+  ]);
+  let runtime = byOptions.get(key);
+  if (!runtime) byOptions.set(key, (runtime = new StreamsRuntime(options)));
+  return runtime;
 }

@@ -5,13 +5,17 @@
  */
 export function onPageExit(callback: () => void): () => void {
   if (typeof window === "undefined" || typeof document === "undefined") return () => {};
+  // Detach from the very objects attached to: the stop may come after the
+  // globals are gone (a test environment torn down while a session winds down).
+  const win = window;
+  const doc = document;
   const onVisibility = () => {
-    if (document.visibilityState === "hidden") callback();
+    if (doc.visibilityState === "hidden") callback();
   };
-  window.addEventListener("pagehide", callback);
-  document.addEventListener("visibilitychange", onVisibility);
+  win.addEventListener("pagehide", callback);
+  doc.addEventListener("visibilitychange", onVisibility);
   return () => {
-    window.removeEventListener("pagehide", callback);
-    document.removeEventListener("visibilitychange", onVisibility);
+    win.removeEventListener("pagehide", callback);
+    doc.removeEventListener("visibilitychange", onVisibility);
   };
 }

@@ -43,6 +43,13 @@ export interface LiveSessionOptions<Item, State> {
   onStoreError?: ((error: unknown) => void) | undefined;
 }
 
+/** A state and the offset and cursor it corresponds to. */
+interface Position<State> {
+  readonly state: State;
+  readonly offset: Offset | undefined;
+  readonly cursor: string | undefined;
+}
+
 /** Backoff of whole-read restarts after the client's own retries gave up. */
 const RESTART_BASE_MS = 1000;
 const RESTART_MAX_MS = 30_000;
@@ -60,7 +67,13 @@ export class LiveSession<Item = unknown, State = unknown> {
   private reducer: StreamReducer<Item, State> | undefined;
   private as: ReadAs | undefined;
   /** Working state: ahead of the snapshot while a catch-up has not reached up to date. */
-  private working: { state: State; offset: Offset | undefined; cursor: string | undefined };
+  private working: Position<State>;
+  /**
+   * The last working position that is consistent: not in the middle of a
+   * large response delivered in pieces. A restarted read starts from here, so
+   * a piece is never folded in twice.
+   */
+  private consistent: Position<State>;
   private controller: AbortController | undefined;
   private writer: CheckpointWriter | undefined;
   private restored = false;
@@ -82,6 +95,7 @@ export class LiveSession<Item = unknown, State = unknown> {
       offset: options.initialData?.offset,
       cursor: options.initialData?.cursor,
     };
+    this.consistent = this.working;
     this.snapshot = {
       state: initialState,
       status: "idle",
@@ -197,6 +211,7 @@ export class LiveSession<Item = unknown, State = unknown> {
     }
     const { record } = decision;
     this.working = { state: record.state as State, offset: record.offset, cursor: record.cursor };
+    this.consistent = this.working;
     this.commit({
       state: record.state as State,
       offset: record.offset,
@@ -211,6 +226,7 @@ export class LiveSession<Item = unknown, State = unknown> {
   private async readOnce(signal: AbortSignal): Promise<boolean> {
     this.commit({ status: "connecting" });
     const { client, url, live, pauseWhenHidden } = this.options;
+    this.working = this.consistent;
     const offset = this.working.offset ?? "-1";
     const response = await client.stream(url).read(
       {
@@ -251,7 +267,8 @@ export class LiveSession<Item = unknown, State = unknown> {
     this.as = readAsFor(response.contentType);
     // The provisional default state was a list; a text or byte view starts from its own empty value.
     if (this.options.initial === undefined && this.working.offset === undefined) {
-      this.working.state = defaultInitial(this.as) as State;
+      this.working = { ...this.working, state: defaultInitial(this.as) as State };
+      this.consistent = this.working;
     }
   }
 
@@ -260,6 +277,7 @@ export class LiveSession<Item = unknown, State = unknown> {
       this.reducer ?? (defaultReducer(this.as ?? "json") as StreamReducer<Item, State>);
     const state = items.length > 0 ? reducer(this.working.state, items, meta) : this.working.state;
     this.working = { state, offset: meta.offset, cursor: meta.cursor };
+    if (!meta.partial) this.consistent = this.working;
     this.failures = 0;
     if (meta.upToDate) this.caughtUp = true;
     if (!meta.partial) this.saveCheckpoint(meta.closed);

@@ -175,7 +175,7 @@ describe("useStreamProducer", () => {
     expect(await readBack()).toBe("aXb");
     expect(wire.producerPosts.some((r) => r.status === 403)).toBe(true);
     await waitFor(() => expect(result.current.producer.epoch).toBe(6));
-    expect(result.current.producer.status).toBe("idle");
+    await waitFor(() => expect(result.current.producer.status).toBe("idle"));
     expect(result.current.producer.error).toBeUndefined();
   });
 

@@ -1,0 +1,115 @@
+import type { ReactNode } from "react";
+import type { RecordedRequest } from "../support/counting-fetch.js";
+import { useStreamsContext } from "../../src/react/context.js";
+import {
+  useDurableStream,
+  type CheckpointRecord,
+  type CheckpointStore,
+  type DurableStreamClient,
+  type StreamStatus,
+  type StreamsRuntime,
+  type UseDurableStreamOptions,
+} from "../../src/react/index.js";
+
+const runtimes = new Set<StreamsRuntime>();
+
+/** Put inside a provider: remembers its runtime, so the test can end its sessions. */
+export function TrackRuntime(): null {
+  runtimes.add(useStreamsContext().runtime);
+  return null;
+}
+
+/**
+ * Ends every session of the tracked providers now, instead of a grace period
+ * later, when the test environment may already be gone.
+ */
+export async function disposeRuntimes(): Promise<void> {
+  const all = [...runtimes];
+  runtimes.clear();
+  await Promise.all(all.map((runtime) => runtime.dispose()));
+}
+
+/** One render of a {@link View}. */
+export interface RenderEntry<State> {
+  data: State;
+  status: StreamStatus;
+  offset: string | undefined;
+}
+
+/** Renders a view's data and status, logging every render into `log`. */
+export function View<Item, State = Item[]>({
+  url,
+  options,
+  log,
+  testId = "view",
+}: {
+  url: string;
+  options: UseDurableStreamOptions<Item, State, State>;
+  log?: RenderEntry<State>[];
+  testId?: string;
+}): ReactNode {
+  const { data, status, offset, error } = useDurableStream<Item, State>(url, options);
+  log?.push({ data, status, offset });
+  return (
+    <div data-testid={testId} data-status={status} data-error={error?.name ?? ""}>
+      {JSON.stringify(data)}
+    </div>
+  );
+}
+
+/** A store wrapper that records every operation reaching the store. */
+export function countingStore(inner: CheckpointStore): {
+  store: CheckpointStore;
+  puts: Array<{ key: string; record: CheckpointRecord }>;
+  deletes: string[];
+} {
+  const puts: Array<{ key: string; record: CheckpointRecord }> = [];
+  const deletes: string[] = [];
+  return {
+    puts,
+    deletes,
+    store: {
+      get kind() {
+        return inner.kind;
+      },
+      get: (key) => inner.get(key),
+      put: (key, record) => {
+        puts.push({ key, record });
+        return inner.put(key, record);
+      },
+      delete: (key) => {
+        deletes.push(key);
+        return inner.delete(key);
+      },
+    },
+  };
+}
+
+/** Everything the server holds, read with a plain catch-up. */
+export async function serverItems<T>(client: DurableStreamClient, url: string): Promise<T[]> {
+  const response = await client.stream(url).read({ offset: "-1", live: "off" });
+  return response.json<T>();
+}
+
+/** The stream's tail offset. */
+export async function tailOffset(client: DurableStreamClient, url: string): Promise<string> {
+  return (await client.stream(url).head()).offset;
+}
+
+/** GET requests to one stream, in order. */
+export function reads(requests: readonly RecordedRequest[], url: string): RecordedRequest[] {
+  return requests.filter((r) => r.method === "GET" && r.url.pathname === url);
+}
+
+/** Catch-up GETs (no `live` parameter): one per HTTP read session. */
+export function catchUpReads(requests: readonly RecordedRequest[], url: string): RecordedRequest[] {
+  return reads(requests, url).filter((r) => !r.url.searchParams.has("live"));
+}
+
+let dbCounter = 0;
+/** A fresh IndexedDB database name, so tests never see each other's records. */
+export function uniqueDatabase(): string {
+  return `rds-react-${process.pid}-${Date.now().toString(36)}-${++dbCounter}`;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
