@@ -150,7 +150,9 @@ export function bodyText(request: WireRequest): string {
 function bodyBytes(body: RequestInit["body"]): Uint8Array | undefined {
   if (body === undefined || body === null) return undefined;
   if (typeof body === "string") return new TextEncoder().encode(body);
-  if (body instanceof Uint8Array) return body.slice();
+  if (ArrayBuffer.isView(body)) {
+    return new Uint8Array(body.buffer, body.byteOffset, body.byteLength).slice();
+  }
   throw new Error("unexpected body type in a producer test");
 }
 
