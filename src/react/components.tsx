@@ -1,4 +1,4 @@
-import { Fragment, type ElementType, type ReactNode } from "react";
+import { Fragment, type CSSProperties, type ElementType, type ReactNode } from "react";
 import type { LiveMode } from "../client/index.js";
 import type { StreamStatus as Status } from "../sync/index.js";
 import { useDurableStream } from "./use-durable-stream.js";
@@ -40,6 +40,19 @@ export function StreamText({
     </Element>
   );
 }
+
+/** Read by screen readers, not shown: inline, so the component needs no stylesheet. */
+const VISUALLY_HIDDEN: CSSProperties = {
+  position: "absolute",
+  width: 1,
+  height: 1,
+  margin: -1,
+  padding: 0,
+  overflow: "hidden",
+  clip: "rect(0 0 0 0)",
+  whiteSpace: "nowrap",
+  border: 0,
+};
 
 const STATUS_LABELS: Record<Status, string> = {
   idle: "Idle",
@@ -101,7 +114,7 @@ export function StreamStatus({
       title={detail}
     >
       {label}
-      {detail !== undefined && <span className="rds-visually-hidden">{`: ${detail}`}</span>}
+      {detail !== undefined && <span style={VISUALLY_HIDDEN}>{`: ${detail}`}</span>}
     </span>
   );
 }

@@ -63,6 +63,8 @@ export interface DurableStreamResult<Selected> {
   offset: Offset | undefined;
   /** When reconnecting: the time (ms since the epoch) of the next attempt. */
   retryAt: number | undefined;
+  /** Where the state came from before network data: a stored checkpoint or server-rendered data. */
+  restoredFrom: "checkpoint" | "initialData" | undefined;
   /** Try now: skip a reconnect wait, or leave the error state. */
   retry: () => void;
 }
@@ -183,6 +185,7 @@ export function useViewResult<Item, State, Selected>(
     closed: snapshot.closed,
     offset: snapshot.offset,
     retryAt: snapshot.retryAt,
+    restoredFrom: snapshot.restoredFrom,
     retry,
   };
 }

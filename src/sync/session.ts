@@ -343,14 +343,19 @@ export class LiveSession<Item = unknown, State = unknown> {
     if (gone) await this.writer?.discard();
     const transient = error instanceof DurableStreamError && error.retryable;
     if (!transient) {
-      this.commit({ status: "error", error: failure, retryAt: undefined });
+      this.commit({ status: "error", error: failure, retryAt: undefined, isUpToDate: false });
       this.settled();
       await this.waitForRetry(undefined, signal);
       return;
     }
     const delay = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** this.failures);
     this.failures++;
-    this.commit({ status: "reconnecting", error: failure, retryAt: Date.now() + delay });
+    this.commit({
+      status: "reconnecting",
+      error: failure,
+      retryAt: Date.now() + delay,
+      isUpToDate: false,
+    });
     await this.waitForRetry(delay, signal);
   }
 

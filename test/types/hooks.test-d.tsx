@@ -110,6 +110,7 @@ describe("useDurableStream", () => {
       closed: boolean;
       offset: Offset | undefined;
       retryAt: number | undefined;
+      restoredFrom: "checkpoint" | "initialData" | undefined;
       retry: () => void;
     }>();
     // The package's StreamStatus type is the status union (not the component's type).
