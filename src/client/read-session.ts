@@ -1,4 +1,4 @@
-import { NO_PAYLOAD, concatBytes, type Payload, type RawChunk } from "./chunk.js";
+import { NO_PAYLOAD, concatBytes, isEmptyPayload, type Payload, type RawChunk } from "./chunk.js";
 import type { ClientContext } from "./context.js";
 import { isJsonContentType, normalizeContentType } from "./content-type.js";
 import { DurableStreamError, NetworkError, ParseError } from "./errors.js";
@@ -10,7 +10,7 @@ import {
   isTrueHeader,
 } from "./headers.js";
 import { combineSignals, describe, sendRequest, type RequestSpec } from "./http.js";
-import { Offset } from "./offset.js";
+import { Offset, compareOffsets } from "./offset.js";
 import type { LiveMode, ReadOptions } from "./read-options.js";
 import { backoffDelay, sleep } from "./retry.js";
 import { readSseConnection } from "./sse-reader.js";
@@ -252,7 +252,12 @@ export class ReadSession {
         status: response.status,
       });
     }
-    const offset = nextOffset ?? requestOffset;
+    const offset = this.forward(
+      nextOffset ?? requestOffset,
+      requestOffset,
+      held > 0,
+      response.status,
+    );
     if (!upToDate && offset === requestOffset && held === 0 && this.skipBytes === 0) {
       throw new ParseError(`Server made no progress at offset ${offset} of ${this.url}`, {
         url: this.url,
@@ -294,7 +299,7 @@ export class ReadSession {
           this.failures = 0;
           yield this.chunk(
             event.payload,
-            event.offset,
+            this.forward(event.offset, this.offset, !isEmptyPayload(event.payload), 200),
             event.cursor ?? this.cursor,
             event.upToDate,
             event.closed,
@@ -322,6 +327,24 @@ export class ReadSession {
         this.signal,
       );
     }
+  }
+
+  /**
+   * Offsets never move backwards. A server may answer an empty response with
+   * an older offset than the one asked for (the reference server's file store
+   * can, while a write is being committed); following it would deliver the same
+   * data twice, so the reader stays where it is. Data under an older offset is a
+   * protocol violation.
+   */
+  private forward(next: string, from: string, hasData: boolean, status: number): string {
+    if (from === Offset.beginning || from === Offset.now || compareOffsets(next, from) >= 0) {
+      return next;
+    }
+    if (!hasData) return from;
+    throw new ParseError(
+      `Server moved the offset of ${this.url} backwards (${from} to ${next}) with data`,
+      { url: this.url, status },
+    );
   }
 
   /** Updates the session state and builds the chunk the consumer sees. */
