@@ -146,12 +146,26 @@ export class BatchAccumulator {
   private microtaskScheduled = false;
   private order = 0;
 
+  /** A linger expiry found the wire full: seal once a slot frees up. */
+  private deferred = false;
+
   constructor(
     private readonly maxBatchBytes: number,
     private readonly maxBatchItems: number,
     private readonly lingerMs: number,
     private readonly onSealed: (batches: Batch[]) => void,
+    /**
+     * Whether a sealed batch could go out now. While it cannot, an expired
+     * linger keeps accumulating instead of queueing small batches: under load
+     * batches grow, rather than the queue growing by one tiny batch per linger.
+     */
+    private readonly canSend: () => boolean = () => true,
   ) {}
+
+  /** The wire has room again: seal what a linger expiry held back. */
+  release(): void {
+    if (this.deferred && this.canSend()) this.seal();
+  }
 
   /** Messages not sealed yet. */
   get count(): number {
@@ -164,12 +178,15 @@ export class BatchAccumulator {
     if (this.isFull()) this.seal(true);
     if (this.pending.length === 0) return;
     if (this.lingerMs > 0) {
-      this.timer ??= setTimeout(() => this.seal(), this.lingerMs);
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.lingerExpired();
+      }, this.lingerMs);
     } else if (!this.microtaskScheduled) {
       this.microtaskScheduled = true;
       queueMicrotask(() => {
         this.microtaskScheduled = false;
-        this.seal();
+        this.lingerExpired();
       });
     }
   }
@@ -180,6 +197,7 @@ export class BatchAccumulator {
    * message goes alone). `onlyFull`: only as many as reached the limit.
    */
   seal(onlyFull = false): void {
+    if (!onlyFull) this.deferred = false;
     const batches: Batch[] = [];
     while (this.pending.length > 0 && (!onlyFull || this.isFull())) {
       let bytes = 0;
@@ -197,6 +215,11 @@ export class BatchAccumulator {
     }
     if (this.pending.length === 0) this.cancelTimer();
     this.onSealed(batches);
+  }
+
+  private lingerExpired(): void {
+    if (this.canSend()) this.seal();
+    else if (this.pending.length > 0) this.deferred = true;
   }
 
   private isFull(): boolean {

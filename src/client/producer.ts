@@ -79,6 +79,11 @@ export class IdempotentProducer {
         }
         this.pump();
       },
+      () =>
+        !this.stopReason &&
+        this.queue.length === 0 &&
+        this.inFlight.size < this.settings.maxInFlight &&
+        this.seq.mayDispatch(this.inFlight.size),
     );
     if (knownContentType !== undefined) this.setContentType(knownContentType);
   }
@@ -398,7 +403,10 @@ export class IdempotentProducer {
     this.bufferedBytes -= batch.bytes;
     if (!this.stopReason) this.seq.left(this.inFlight.size);
     this.events.changed();
-    queueMicrotask(() => this.pump());
+    queueMicrotask(() => {
+      this.pump();
+      this.accumulator.release();
+    });
   }
 
   /** A batch failed for good: report it once; batches behind it on the wire fail through the gap. */

@@ -7,7 +7,14 @@ import {
 } from "../../src/client/index.js";
 import { injectFault } from "../support/faults.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
-import { Wire, batch, collectErrors, readBackText, rejection } from "../support/producer-wire.js";
+import {
+  Wire,
+  batch,
+  bodyText,
+  collectErrors,
+  readBackText,
+  rejection,
+} from "../support/producer-wire.js";
 
 const server = sharedTestServer();
 
@@ -28,6 +35,28 @@ const oneMessagePerBatch = { maxBatchBytes: 1, lingerMs: 60_000 } as const;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("pipelining", () => {
+  it("under load, grows batches instead of queueing one small batch per linger period", async () => {
+    const { wire, path, stream } = await setup();
+    const producer = stream.producer("pipe-load", { lingerMs: 5, maxInFlight: 1 });
+    producer.append("0");
+    await producer.flush(); // sequence 0 opens the epoch
+
+    const hold = wire.hold((r) => r.method === "POST");
+    producer.append("a");
+    await vi.waitFor(() => expect(hold.held.length).toBe(1), { timeout: 5000 });
+    // The wire is full: ten linger periods of tokens pile up behind it.
+    for (let i = 0; i < 10; i++) {
+      producer.append(String(i));
+      await sleep(10);
+    }
+    expect(producer.pendingCount).toBe(10);
+    hold.release();
+    await producer.flush();
+    // One batch for everything that waited, not ten.
+    expect(wire.producerPosts.map(bodyText)).toEqual(["0", "a", "0123456789"]);
+    expect(await readBackText(server().url, path)).toBe("0a0123456789");
+  });
+
   it("keeps up to maxInFlight batches on the wire, no more", async () => {
     const { wire, path, stream } = await setup();
     const producer = stream.producer("pipe-1", { ...oneMessagePerBatch, maxInFlight: 3 });
