@@ -11,7 +11,17 @@ const layer = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["dist", "node_modules", ".data", "coverage", "storybook-static"] },
+  {
+    ignores: [
+      "dist",
+      "node_modules",
+      ".data",
+      "coverage",
+      "storybook-static",
+      "playwright-report",
+      "test-results",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -23,3 +23,11 @@ export function useStreamsContext(): DurableStreamsContextValue {
   }
   return value;
 }
+
+/**
+ * The provider's runtime: its shared sessions and producers, the checkpoint
+ * store and the scheduler. For inspectors and devtools; views should use the hooks.
+ */
+export function useStreamsRuntime(): StreamsRuntime {
+  return useStreamsContext().runtime;
+}

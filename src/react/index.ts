@@ -5,7 +5,7 @@
 export * from "../client/index.js";
 export * from "../sync/index.js";
 export { DurableStreamsProvider, type DurableStreamsProviderProps } from "./provider.js";
-export type { QueryClientLike } from "./context.js";
+export { useStreamsRuntime, type QueryClientLike } from "./context.js";
 export {
   useDurableStream,
   type DurableStreamResult,

@@ -22,19 +22,24 @@ describe("offsets never move backwards", () => {
     // The reference server's file store can answer a caught-up reader with an offset older than
     // the one it asked for while a write is being committed; the in-memory store used here never
     // does, so a wrapped fetch plays that answer on the first empty long-poll.
-    let older: string | undefined;
+    const written: { older?: string } = {};
     let rewritten = 0;
     const tracked = trackingFetch((response, request) => {
-      if (request.live === "long-poll" && response.status === 204 && older && rewritten === 0) {
+      if (
+        request.live === "long-poll" &&
+        response.status === 204 &&
+        written.older &&
+        rewritten === 0
+      ) {
         rewritten++;
-        return withHeader(response, "stream-next-offset", older);
+        return withHeader(response, "stream-next-offset", written.older!);
       }
       return response;
     });
     const client = testClient(server(), { fetch: tracked.fetch });
     const stream = client.stream(uniquePath("monotonic"));
     await stream.create({ contentType: "text/plain" });
-    older = (await stream.append("a")).offset;
+    written.older = (await stream.append("a")).offset;
     await stream.append("b");
     const res = await stream.read({ live: "long-poll" });
     const texts: string[] = [];
@@ -49,21 +54,21 @@ describe("offsets never move backwards", () => {
       tracked
         .reads()
         .slice(1)
-        .every((r) => r.offset !== older),
+        .every((r) => r.offset !== written.older),
     ).toBe(true);
   });
 
   it("treats data under an older offset as a protocol violation", async () => {
-    let older: string | undefined;
+    const written: { older?: string } = {};
     const tracked = trackingFetch((response, request) =>
-      request.method === "GET" && request.live === null && request.offset !== "-1" && older
-        ? withHeader(response, "stream-next-offset", older)
+      request.method === "GET" && request.live === null && request.offset !== "-1" && written.older
+        ? withHeader(response, "stream-next-offset", written.older!)
         : response,
     );
     const client = testClient(server(), { fetch: tracked.fetch });
     const stream = client.stream(uniquePath("monotonic-data"));
     await stream.create({ contentType: "text/plain" });
-    older = (await stream.append("a")).offset;
+    written.older = (await stream.append("a")).offset;
     const { offset } = await stream.append("b");
     await stream.append("c");
     const res = await stream.read({ offset });

@@ -1,0 +1,136 @@
+import {
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type FormEvent,
+  type ReactNode,
+} from "react";
+import {
+  StreamStatus,
+  tabProducerId,
+  useDurableStream,
+  useStreamProducer,
+} from "react-durable-streams";
+import { clock } from "./format.js";
+import { inspectorHref } from "./router.js";
+import { hueFor, tabName, type BoardEvent } from "./streams.js";
+import { PageHead } from "./ui.js";
+
+const BOARD_URL = "/streams/board";
+
+/** Keeps what looks like a board event; anything else another writer put there is skipped. */
+function isBoardEvent(value: unknown): value is BoardEvent {
+  const event = value as Partial<BoardEvent> | null;
+  return typeof event === "object" && event !== null && typeof event.text === "string";
+}
+
+/** `#/board`: every tab appends events and sees everyone's, live. */
+export function BoardPage(): ReactNode {
+  const tab = tabProducerId();
+  const board = useDurableStream<unknown>(BOARD_URL, { persist: "board" });
+  const producer = useStreamProducer(BOARD_URL);
+  const [text, setText] = useState("");
+  const events = board.data.filter(isBoardEvent);
+  const list = useRef<HTMLOListElement>(null);
+
+  useEffect(() => {
+    const element = list.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [events.length]);
+
+  const send = (event: FormEvent) => {
+    event.preventDefault();
+    const value = text.trim();
+    if (value === "") return;
+    producer.append({ id: crypto.randomUUID(), text: value, at: Date.now(), tab });
+    setText("");
+  };
+
+  const pending = producer.pendingCount + producer.inFlightCount;
+  return (
+    <>
+      <PageHead title="Collaborative board">
+        Every tab appends JSON events to one stream through its own idempotent producer, and sees
+        everyone&apos;s live. Open this page in a second tab and write in both.
+      </PageHead>
+      <section className="card board" aria-labelledby="board-title">
+        <div className="card-head">
+          <div>
+            <h2 id="board-title">
+              <span className="mono">{BOARD_URL}</span>
+            </h2>
+            <p className="muted small">
+              {events.length} {events.length === 1 ? "event" : "events"} · you are{" "}
+              <span className="tab-chip" style={{ "--hue": hueFor(tab) } as CSSProperties}>
+                {tabName(tab)}
+              </span>{" "}
+              · <a href={inspectorHref(BOARD_URL)}>Inspect stream</a>
+            </p>
+          </div>
+          <div data-testid="board-status">
+            <StreamStatus
+              className="status"
+              status={board.status}
+              error={board.error}
+              retryAt={board.retryAt}
+            />
+          </div>
+        </div>
+        {events.length === 0 && (
+          <p className="board-empty muted">
+            {board.isUpToDate ? "Nothing here yet. Say hello." : "Loading the board…"}
+          </p>
+        )}
+        <ol className="events" data-testid="board-events" ref={list} aria-live="polite">
+          {events.map((event, index) => {
+            const mine = event.tab === tab;
+            return (
+              <li
+                key={event.id ?? index}
+                className={mine ? "event mine" : "event"}
+                data-testid="board-event"
+                style={{ "--hue": hueFor(String(event.tab)) } as CSSProperties}
+              >
+                <span className="avatar" aria-hidden="true">
+                  {tabName(String(event.tab ?? "?"))}
+                </span>
+                <div className="event-body">
+                  <div className="event-meta">
+                    <strong>{mine ? "You" : `Tab ${tabName(String(event.tab ?? "?"))}`}</strong>
+                    {typeof event.at === "number" && <time>{clock(event.at)}</time>}
+                  </div>
+                  <p className="event-text" data-testid="board-event-text">
+                    {event.text}
+                  </p>
+                </div>
+              </li>
+            );
+          })}
+        </ol>
+        <form className="composer" onSubmit={send}>
+          <input
+            className="input"
+            data-testid="board-input"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            placeholder="Write something and press Enter"
+            aria-label="Message"
+            maxLength={500}
+            autoComplete="off"
+          />
+          <button type="submit" className="button primary" data-testid="board-send">
+            Send
+          </button>
+        </form>
+        <p className="composer-note muted small" aria-live="polite">
+          {producer.status === "error"
+            ? `Last write failed: ${producer.error?.message ?? "unknown error"}`
+            : pending > 0
+              ? `Sending ${pending}…`
+              : `Producer epoch ${producer.epoch}${producer.lastOffset ? ` · last write at ${producer.lastOffset}` : ""}`}
+        </p>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,182 @@
+import type { ReactNode } from "react";
+import { StreamStatus, type Offset } from "react-durable-streams";
+import { usePoll, useStreamsRuntime } from "./runtime.js";
+
+interface SessionRow {
+  key: string;
+  url: string;
+  as: string;
+  live: string;
+  persist: string | null;
+  refs: number;
+  status: StreamStatus;
+  offset: Offset | undefined;
+}
+
+interface ProducerRow {
+  key: string;
+  url: string;
+  id: string;
+  refs: number;
+  epoch: number;
+  nextSeq: number;
+  pendingCount: number;
+  inFlightCount: number;
+  lastOffset: Offset | undefined;
+  stopped: boolean;
+}
+
+/** Session keys are `JSON.stringify([url, as, live, persist, version, pauseWhenHidden, reducer])`. */
+function parseKey(key: string): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(key);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}
+
+/** This tab's shared live sessions: one per stream and view shape. */
+export function SessionsTable({ highlight }: { highlight: string }): ReactNode {
+  const runtime = useStreamsRuntime();
+  const { value: rows = [] } = usePoll(
+    (): SessionRow[] =>
+      runtime.sessions.list().map(({ key, value, refs }) => {
+        const [, as, live, persist] = parseKey(key);
+        const snapshot = value.getSnapshot();
+        return {
+          key,
+          url: value.url,
+          as: typeof as === "string" ? as : "auto",
+          live: String(live),
+          persist: typeof persist === "string" ? persist : null,
+          refs,
+          status: snapshot.status,
+          offset: snapshot.offset,
+        };
+      }),
+    500,
+    [runtime],
+  );
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Stream</th>
+            <th>Status</th>
+            <th className="num">Refs</th>
+            <th>Read as</th>
+            <th>Live</th>
+            <th>Checkpoint key</th>
+            <th>Offset</th>
+          </tr>
+        </thead>
+        <tbody data-testid="inspector-sessions">
+          {rows.map((row) => (
+            <tr
+              key={row.key}
+              data-testid="inspector-session"
+              data-url={row.url}
+              data-status={row.status}
+              data-refs={row.refs}
+              className={row.url === highlight ? "current" : undefined}
+            >
+              <td className="mono">{row.url}</td>
+              <td>
+                <StreamStatus className="status small" status={row.status} />
+              </td>
+              <td className="num">{row.refs}</td>
+              <td>{row.as}</td>
+              <td>{row.live}</td>
+              <td className="mono">{row.persist ?? "—"}</td>
+              <td className="mono">{row.offset ?? "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length === 0 && <p className="table-empty muted">No open sessions.</p>}
+    </div>
+  );
+}
+
+/** This tab's shared idempotent producers and their counters. */
+export function ProducersTable(): ReactNode {
+  const runtime = useStreamsRuntime();
+  const { value: rows = [] } = usePoll(
+    (): ProducerRow[] =>
+      runtime.producers.list().map(({ key, value, refs }) => {
+        const [url] = parseKey(key);
+        const { producer } = value;
+        return {
+          key,
+          url: typeof url === "string" ? url : key,
+          id: producer.id,
+          refs,
+          epoch: producer.epoch,
+          nextSeq: producer.nextSeq,
+          pendingCount: producer.pendingCount,
+          inFlightCount: producer.inFlightCount,
+          lastOffset: producer.lastOffset,
+          stopped: producer.stopped,
+        };
+      }),
+    500,
+    [runtime],
+  );
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Stream</th>
+            <th>Producer id</th>
+            <th className="num">Refs</th>
+            <th className="num">Epoch</th>
+            <th className="num">Next seq</th>
+            <th className="num">Pending</th>
+            <th className="num">In flight</th>
+            <th>Last offset</th>
+          </tr>
+        </thead>
+        <tbody data-testid="inspector-producers">
+          {rows.map((row) => (
+            <tr
+              key={row.key}
+              data-testid="inspector-producer"
+              data-url={row.url}
+              className={row.stopped ? "stopped" : undefined}
+            >
+              <td className="mono">{row.url}</td>
+              <td className="mono" title={row.id}>
+                {row.id.length > 16 ? `${row.id.slice(0, 15)}…` : row.id}
+                {row.stopped && <span className="tag">stopped</span>}
+              </td>
+              <td className="num">{row.refs}</td>
+              <td className="num" data-field="epoch">
+                {row.epoch}
+              </td>
+              <td className="num" data-field="nextSeq">
+                {row.nextSeq}
+              </td>
+              <td className="num" data-field="pendingCount">
+                {row.pendingCount}
+              </td>
+              <td className="num" data-field="inFlightCount">
+                {row.inFlightCount}
+              </td>
+              <td className="mono" data-field="lastOffset">
+                {row.lastOffset ?? "—"}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length === 0 && (
+        <p className="table-empty muted">
+          No producers in this tab. The board keeps one while it is open (and for 3 s after).
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { DurableStreamsProvider } from "react-durable-streams";
+import { App } from "./app.js";
+import { checkpoints, client } from "./streams.js";
+import "./styles.css";
+import "./status.css";
+import "./pages.css";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("demo: #root is missing from index.html");
+
+createRoot(root).render(
+  <StrictMode>
+    <DurableStreamsProvider client={client} checkpoints={checkpoints}>
+      <App />
+    </DurableStreamsProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,74 @@
+import {
+  expect,
+  expectTokens,
+  setPageHidden,
+  statusBadge,
+  test,
+  textDifference,
+} from "./support/fixtures";
+import { RequestLog } from "./support/requests";
+
+/**
+ * A hidden tab parks its long-poll (status `paused`, no live request open)
+ * and, shown again, catches up on everything appended meanwhile, in order.
+ */
+test("a hidden tab pauses its long-poll and catches up without loss when shown", async ({
+  page,
+  demo,
+}) => {
+  const TOKENS = 1000;
+  await demo.open(page, "#/generate", "generate");
+  const generation = await demo.generate({ rate: 100, tokens: TOKENS });
+  const path = new URL(demo.href(generation.url)).pathname;
+  const log = new RequestLog((url, method) => method === "GET" && url.pathname === path).attach(
+    page,
+  );
+  await page.evaluate((id) => {
+    location.hash = `#/generate/${id}`;
+  }, generation.id);
+
+  const text = page.getByTestId("generation-text");
+  const badge = statusBadge(page, "generation-status");
+  await expect(text).toContainText("t00030", { timeout: 15_000 });
+  await expect(badge).toHaveAttribute("data-status", "live");
+  expect(
+    log.entries.some((e) => e.live === "long-poll"),
+    log.describe(),
+  ).toBe(true);
+
+  await setPageHidden(page, true);
+  await expect(badge).toHaveAttribute("data-status", "paused", { timeout: 5000 });
+  // Let an aborted long-poll's failure reach the log, then watch a quiet period.
+  await page.waitForTimeout(200);
+  const pausedAt = Date.now();
+  const textWhenPaused = (await text.textContent()) ?? "";
+  const serverWhenPaused = await demo.streamText(generation.url);
+  await page.waitForTimeout(1500);
+
+  expect(log.openLive(), `no live request open while hidden\n${log.describe()}`).toEqual([]);
+  expect(log.since(pausedAt), `no request at all while hidden\n${log.describe()}`).toEqual([]);
+  await expect(badge).toHaveAttribute("data-status", "paused");
+  expect((await text.textContent()) ?? "", "nothing renders while hidden").toBe(textWhenPaused);
+  const serverWhileHidden = await demo.streamText(generation.url);
+  expect(
+    serverWhileHidden.length,
+    "the generator appended while the tab was hidden",
+  ).toBeGreaterThan(serverWhenPaused.length);
+
+  await setPageHidden(page, false);
+  await expect(badge).toHaveAttribute("data-status", /live|closed/, { timeout: 10_000 });
+  await expect(text).toContainText(serverWhileHidden.trim().split(" ").at(-1)!, {
+    timeout: 10_000,
+  });
+
+  await demo.waitUntilDone(generation.id);
+  await expect(badge).toHaveAttribute("data-status", "closed", { timeout: 20_000 });
+  const server = await demo.streamText(generation.url);
+  expectTokens(server, TOKENS, "the server's stream");
+  await expect
+    .poll(async () => textDifference((await text.textContent()) ?? "", server), {
+      message: `the page shows exactly the server's stream; requests:\n${log.describe()}`,
+    })
+    .toBeNull();
+  expectTokens((await text.textContent()) ?? "", TOKENS, "the page's text");
+});
