@@ -8,7 +8,7 @@ import {
 } from "react";
 import type { LiveMode, Offset } from "../client/index.js";
 import {
-  defaultInitial,
+  initialSnapshot,
   type ReadAs,
   type StreamReducer,
   type StreamSnapshot,
@@ -100,21 +100,8 @@ export function useViewBinding<Item, State, Selected>(
   const key =
     url === null ? "disabled" : runtime.sessionKey(url, shape as ViewShape<unknown, unknown>);
   // The initial picture depends only on the key: a new stream never shows the previous one's data.
-  const initialSnapshot = useMemo<StreamSnapshot<State>>(
-    () => ({
-      state:
-        options.initialData?.state ??
-        options.initial ??
-        (defaultInitial(options.as ?? "json") as State),
-      status: "idle",
-      error: undefined,
-      offset: options.initialData?.offset,
-      cursor: options.initialData?.cursor,
-      isUpToDate: false,
-      closed: false,
-      retryAt: undefined,
-      restoredFrom: options.initialData ? "initialData" : undefined,
-    }),
+  const initial = useMemo<StreamSnapshot<State>>(
+    () => initialSnapshot(options),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose
     [key],
   );
@@ -123,7 +110,7 @@ export function useViewBinding<Item, State, Selected>(
     url,
     shape,
     key,
-    initialSnapshot,
+    initialSnapshot: initial,
     throttle: options.throttle ?? runtime.throttle,
   };
 }

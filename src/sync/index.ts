@@ -21,4 +21,4 @@ export { LiveSession, type LiveSessionOptions } from "./session.js";
 export { SharedRegistry, type Lifecycle } from "./registry.js";
 export { SharedProducer, tabProducerId } from "./producers.js";
 export { StreamsRuntime, type StreamsRuntimeOptions, type ViewShape } from "./runtime.js";
-export type { StreamSnapshot, StreamStatus } from "./status.js";
+export { initialSnapshot, type StreamSnapshot, type StreamStatus } from "./status.js";

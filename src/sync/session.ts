@@ -19,7 +19,7 @@ import {
   type StreamReducer,
 } from "./reducers.js";
 import { restoreCheckpoint } from "./restore.js";
-import type { StreamSnapshot, StreamStatus } from "./status.js";
+import { initialSnapshot, type StreamSnapshot, type StreamStatus } from "./status.js";
 
 /** Everything one shared live view needs. */
 export interface LiveSessionOptions<Item, State> {
@@ -96,17 +96,7 @@ export class LiveSession<Item = unknown, State = unknown> {
       cursor: options.initialData?.cursor,
     };
     this.consistent = this.working;
-    this.snapshot = {
-      state: initialState,
-      status: "idle",
-      error: undefined,
-      offset: options.initialData?.offset,
-      cursor: options.initialData?.cursor,
-      isUpToDate: false,
-      closed: false,
-      retryAt: undefined,
-      restoredFrom: options.initialData ? "initialData" : undefined,
-    };
+    this.snapshot = { ...initialSnapshot(options), state: initialState };
     this.ready = new Promise<void>((resolve) => {
       this.settled = () => {
         this.isReady = true;

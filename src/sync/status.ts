@@ -1,4 +1,5 @@
 import type { Offset } from "../client/index.js";
+import { defaultInitial, type ReadAs } from "./reducers.js";
 
 /**
  * Where a live view stands.
@@ -37,4 +38,26 @@ export interface StreamSnapshot<State> {
   readonly retryAt: number | undefined;
   /** Where the state came from before the first network data: a checkpoint, server-rendered data, or nothing. */
   readonly restoredFrom: "checkpoint" | "initialData" | undefined;
+}
+
+/**
+ * A view's picture before it has done anything: the server-rendered state if
+ * there is one, else the initial state (by default empty for its kind).
+ */
+export function initialSnapshot<State>(view: {
+  as?: ReadAs | undefined;
+  initial?: State | undefined;
+  initialData?: { state: State; offset: Offset; cursor?: string } | undefined;
+}): StreamSnapshot<State> {
+  return {
+    state: view.initialData?.state ?? view.initial ?? (defaultInitial(view.as ?? "json") as State),
+    status: "idle",
+    error: undefined,
+    offset: view.initialData?.offset,
+    cursor: view.initialData?.cursor,
+    isUpToDate: false,
+    closed: false,
+    retryAt: undefined,
+    restoredFrom: view.initialData ? "initialData" : undefined,
+  };
 }
