@@ -1,6 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./support/fixtures";
-import { RequestLog } from "./support/requests";
+import { expect, statusBadge, test } from "./support/fixtures";
 
 const BOARD_PATH = "/streams/board";
 
@@ -66,10 +65,11 @@ test.describe("board", () => {
   test("StrictMode dev build: one catch-up GET and never two live requests at once", async ({
     page,
     demo,
+    requestLog,
   }) => {
-    const log = new RequestLog(
-      (url, method) => method === "GET" && url.pathname === BOARD_PATH,
-    ).attach(page);
+    const log = requestLog((url, method) => method === "GET" && url.pathname === BOARD_PATH).attach(
+      page,
+    );
     await demo.open(page, "#/board", "board-input");
     await expect
       .poll(() => log.entries.filter((e) => e.live !== null).length, {
@@ -87,5 +87,51 @@ test.describe("board", () => {
     expect(catchUp[0]!.offset, "a fresh tab reads from the beginning").toBe("-1");
     expect(log.maxOpenLive.get(0) ?? 0, `never two live requests open\n${log.describe()}`).toBe(1);
     expect(log.openLive().length, log.describe()).toBeLessThanOrEqual(1);
+  });
+
+  test("SSE blocked: the board falls back to long-poll and misses nothing", async ({
+    context,
+    demo,
+    requestLog,
+  }) => {
+    const run = Math.random().toString(36).slice(2, 8);
+    const [reader, writer] = [await context.newPage(), await context.newPage()];
+    const log = requestLog((url, method) => method === "GET" && url.pathname === BOARD_PATH).attach(
+      reader,
+    );
+    // Every SSE connection of the reader breaks at once (a proxy that does not pass SSE).
+    await reader.route(
+      (url) => url.pathname === BOARD_PATH && url.searchParams.get("live") === "sse",
+      (route) => route.abort("connectionreset"),
+    );
+    await demo.open(reader, "#/board", "board-input");
+    await demo.open(writer, "#/board", "board-input");
+
+    const sent: string[] = [];
+    const write = async (i: number) => {
+      const text = `W${i} ${run}`;
+      await send(writer, text);
+      sent.push(text);
+    };
+    for (let i = 1; i <= 2; i++) await write(i);
+    await expect
+      .poll(() => log.entries.filter((e) => e.live === "long-poll").length, {
+        message: "the reader falls back to long-poll (its requests are attached to the report)",
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(0);
+    expect(
+      log.entries.filter((e) => e.live === "sse" && e.outcome === "failed").length,
+      "SSE was tried first",
+    ).toBeGreaterThan(0);
+    for (let i = 3; i <= 4; i++) await write(i);
+
+    await expect
+      .poll(async () => (await eventTexts(reader)).filter((t) => t.includes(run)), {
+        message: "the reader shows every event, in order, once",
+      })
+      .toEqual(sent);
+    await expect(statusBadge(reader, "board-status")).toHaveAttribute("data-status", "live");
+    expect(log.maxOpenLive.get(0) ?? 0, log.describe()).toBe(1);
   });
 });

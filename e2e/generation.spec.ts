@@ -10,21 +10,21 @@ import {
   textDifference,
   type Demo,
   type Generation,
+  type RequestLogFactory,
 } from "./support/fixtures";
-import { RequestLog, type LoggedRequest } from "./support/requests";
+import type { LoggedRequest, RequestLog } from "./support/requests";
 
 /** Opens the generate page, starts a generation through the API and shows it (hash route, no reload). */
 async function showNewGeneration(
   page: Page,
   demo: Demo,
+  requestLog: RequestLogFactory,
   options: { rate: number; tokens: number },
 ): Promise<{ generation: Generation; log: RequestLog }> {
   await demo.open(page, "#/generate", "generate");
   const generation = await demo.generate(options);
   const path = new URL(demo.href(generation.url)).pathname;
-  const log = new RequestLog((url, method) => method === "GET" && url.pathname === path).attach(
-    page,
-  );
+  const log = requestLog((url, method) => method === "GET" && url.pathname === path).attach(page);
   await page.evaluate((id) => {
     location.hash = `#/generate/${id}`;
   }, generation.id);
@@ -65,16 +65,6 @@ async function shownText(page: Page): Promise<string> {
   return (await page.getByTestId("generation-text").textContent()) ?? "";
 }
 
-/** What the request log says about a text mismatch. */
-function diagnose(log: RequestLog): string {
-  const backward = log.backwardAnswers();
-  return (
-    (backward.length > 0
-      ? `\n${backward.length} answer(s) moved the offset backwards:\n${log.describe(backward)}`
-      : "") + `\nrequests:\n${log.describe()}`
-  );
-}
-
 /** Waits for the generation to end and checks the page shows exactly what the server holds. */
 async function expectFinalTextMatchesServer(
   page: Page,
@@ -91,7 +81,7 @@ async function expectFinalTextMatchesServer(
   expectTokens(server, tokens, "the server's stream");
   await expect
     .poll(async () => textDifference(await shownText(page), server), {
-      message: `the page shows exactly the server's stream${diagnose(log)}`,
+      message: `the page shows exactly the server's stream${log.diagnose()}`,
     })
     .toBeNull();
   expectTokens(await shownText(page), tokens, "the page's text");
@@ -102,9 +92,13 @@ test.describe("generation", () => {
   test("a reload mid-generation resumes at the saved checkpoint, no token twice or missing", async ({
     page,
     demo,
+    requestLog,
   }) => {
     const TOKENS = 1500;
-    const { generation, log } = await showNewGeneration(page, demo, { rate: 150, tokens: TOKENS });
+    const { generation, log } = await showNewGeneration(page, demo, requestLog, {
+      rate: 150,
+      tokens: TOKENS,
+    });
     const key = `generation-${generation.id}`;
 
     await expect.poll(() => tokenCount(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(40);
@@ -144,9 +138,13 @@ test.describe("generation", () => {
   test("a reload right after data arrived resumes from what was shown (checkpoint at pagehide)", async ({
     page,
     demo,
+    requestLog,
   }) => {
     const TOKENS = 1000;
-    const { generation, log } = await showNewGeneration(page, demo, { rate: 100, tokens: TOKENS });
+    const { generation, log } = await showNewGeneration(page, demo, requestLog, {
+      rate: 100,
+      tokens: TOKENS,
+    });
     await expect.poll(() => tokenCount(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(10);
     // Before the coalescing timer fired: only the write at pagehide can save this position.
     const shownOffset = (await page.getByTestId("generation-offset").textContent())?.trim() ?? "";
@@ -168,10 +166,14 @@ test.describe("generation", () => {
     page,
     context,
     demo,
+    requestLog,
   }) => {
     const TOKENS = 1000;
     await recordStatuses(page, "generation-status");
-    const { generation, log } = await showNewGeneration(page, demo, { rate: 100, tokens: TOKENS });
+    const { generation, log } = await showNewGeneration(page, demo, requestLog, {
+      rate: 100,
+      tokens: TOKENS,
+    });
     await expect.poll(() => tokenCount(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(30);
     const badge = statusBadge(page, "generation-status");
     await expect(badge).toHaveAttribute("data-status", "live");

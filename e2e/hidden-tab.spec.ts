@@ -6,7 +6,6 @@ import {
   test,
   textDifference,
 } from "./support/fixtures";
-import { RequestLog } from "./support/requests";
 
 /**
  * A hidden tab parks its long-poll (status `paused`, no live request open)
@@ -15,14 +14,13 @@ import { RequestLog } from "./support/requests";
 test("a hidden tab pauses its long-poll and catches up without loss when shown", async ({
   page,
   demo,
+  requestLog,
 }) => {
   const TOKENS = 1000;
   await demo.open(page, "#/generate", "generate");
   const generation = await demo.generate({ rate: 100, tokens: TOKENS });
   const path = new URL(demo.href(generation.url)).pathname;
-  const log = new RequestLog((url, method) => method === "GET" && url.pathname === path).attach(
-    page,
-  );
+  const log = requestLog((url, method) => method === "GET" && url.pathname === path).attach(page);
   await page.evaluate((id) => {
     location.hash = `#/generate/${id}`;
   }, generation.id);
@@ -41,6 +39,11 @@ test("a hidden tab pauses its long-poll and catches up without loss when shown",
   // Let an aborted long-poll's failure reach the log, then watch a quiet period.
   await page.waitForTimeout(200);
   const pausedAt = Date.now();
+  const parkedAt = log.entries.at(-1)!;
+  expect(
+    parkedAt.live,
+    `the last request before the pause was a long-poll\n${log.describe()}`,
+  ).toBe("long-poll");
   const textWhenPaused = (await text.textContent()) ?? "";
   const serverWhenPaused = await demo.streamText(generation.url);
   await page.waitForTimeout(1500);
@@ -55,8 +58,15 @@ test("a hidden tab pauses its long-poll and catches up without loss when shown",
     "the generator appended while the tab was hidden",
   ).toBeGreaterThan(serverWhenPaused.length);
 
+  const shownAt = Date.now();
   await setPageHidden(page, false);
   await expect(badge).toHaveAttribute("data-status", /live|closed/, { timeout: 10_000 });
+  const resumed = log.since(shownAt)[0];
+  expect(resumed, "a read once shown again").toBeDefined();
+  expect(
+    { live: resumed!.live, offset: resumed!.offset },
+    `shown again, it first catches up (a plain GET) from where it paused\n${log.describe()}`,
+  ).toEqual({ live: null, offset: parkedAt.offset });
   await expect(text).toContainText(serverWhileHidden.trim().split(" ").at(-1)!, {
     timeout: 10_000,
   });
@@ -67,7 +77,7 @@ test("a hidden tab pauses its long-poll and catches up without loss when shown",
   expectTokens(server, TOKENS, "the server's stream");
   await expect
     .poll(async () => textDifference((await text.textContent()) ?? "", server), {
-      message: `the page shows exactly the server's stream; requests:\n${log.describe()}`,
+      message: `the page shows exactly the server's stream${log.diagnose()}`,
     })
     .toBeNull();
   expectTokens((await text.textContent()) ?? "", TOKENS, "the page's text");

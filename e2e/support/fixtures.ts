@@ -8,6 +8,7 @@ import {
   type Page,
   type TestInfo,
 } from "@playwright/test";
+import { RequestLog } from "./requests";
 
 export { expect };
 
@@ -233,7 +234,31 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string): 
   await testInfo.attach(`e2e-${name}.png`, { body, contentType: "image/png" });
 }
 
-export const test = base.extend<{ demo: Demo; failOnPageErrors: void }>({
+/** Makes a {@link RequestLog} for requests matching `filter` (attach it to pages). */
+export type RequestLogFactory = (filter: (url: URL, method: string) => boolean) => RequestLog;
+
+export const test = base.extend<{
+  demo: Demo;
+  requestLog: RequestLogFactory;
+  failOnPageErrors: void;
+}>({
+  /** Makes request logs; a failed test gets each one, in full, attached to its report. */
+  requestLog: async ({ browserName: _ }, provide, testInfo) => {
+    const logs: RequestLog[] = [];
+    await provide((filter) => {
+      const log = new RequestLog(filter);
+      logs.push(log);
+      return log;
+    });
+    if (testInfo.status !== testInfo.expectedStatus) {
+      for (const [index, log] of logs.entries()) {
+        await testInfo.attach(`requests-${index + 1}.txt`, {
+          body: log.describe(log.entries, Infinity),
+          contentType: "text/plain",
+        });
+      }
+    }
+  },
   demo: async ({ playwright }, provide) => {
     const url = process.env.E2E_DEMO_URL;
     if (!url) {

@@ -116,18 +116,32 @@ export class RequestLog {
     );
   }
 
+  /** The request log for an assertion message, answers that went backwards first. */
+  diagnose(): string {
+    const backward = this.backwardAnswers();
+    return (
+      (backward.length > 0
+        ? `\n${backward.length} answer(s) moved the offset backwards:\n${this.describe(backward)}`
+        : "") + `\nrequests:\n${this.describe()}`
+    );
+  }
+
   /** A compact description for assertion messages. */
-  describe(entries: readonly LoggedRequest[] = this.entries): string {
+  describe(entries: readonly LoggedRequest[] = this.entries, limit = 60): string {
+    const t0 = this.entries[0]?.startedAt ?? 0;
     const shown =
-      entries.length > 60 ? [...entries.slice(0, 20), undefined, ...entries.slice(-40)] : entries;
+      entries.length > limit
+        ? [...entries.slice(0, limit / 3), undefined, ...entries.slice(-(limit * 2) / 3)]
+        : entries;
     return shown
       .map((e) =>
         e === undefined
-          ? `... ${entries.length - 60} more ...`
-          : `#${e.pageIndex} ${e.method} ${e.url.pathname}${e.url.search} ` +
+          ? `... ${entries.length - limit} more ...`
+          : `+${e.startedAt - t0}ms #${e.pageIndex} ${e.method} ${e.url.pathname}${e.url.search} ` +
             `${e.outcome ?? "open"}${e.failure ? ` (${e.failure})` : ""}` +
             `${e.status !== undefined ? ` ${e.status}` : ""}` +
-            `${e.nextOffset ? ` next=${e.nextOffset}` : ""}`,
+            `${e.nextOffset ? ` next=${e.nextOffset}` : ""}` +
+            `${e.endedAt !== undefined ? ` (${e.endedAt - e.startedAt}ms)` : ""}`,
       )
       .join("\n");
   }
