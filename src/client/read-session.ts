@@ -276,7 +276,9 @@ export class ReadSession {
     while (!this.closed) {
       await this.waitUntilVisible();
       const pause = this.pauseOnHide();
-      const started = Date.now();
+      // A connection's life starts when it delivers its first event: an attempt
+      // that never opened (its request failed, retries included) dies young.
+      let openedAt: number | undefined;
       try {
         const connection = readSseConnection({
           context: this.context,
@@ -289,6 +291,7 @@ export class ReadSession {
           onRetry: (info) => this.observer.onRetry?.(info),
         });
         for await (const event of connection) {
+          openedAt ??= Date.now();
           if (event.kind === "unsupported") {
             if (this.live === "sse") {
               throw new DurableStreamError("NOT_SUPPORTED", event.message, { url: this.url });
@@ -313,7 +316,7 @@ export class ReadSession {
         pause.dispose();
       }
       if (this.closed) return;
-      if (Date.now() - started >= minConnectionMs) {
+      if (openedAt !== undefined && Date.now() - openedAt >= minConnectionMs) {
         this.shortSseConnections = 0;
         continue;
       }
