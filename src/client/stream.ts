@@ -1,5 +1,5 @@
 import type { ClientContext } from "./context.js";
-import { isJsonContentType, normalizeContentType } from "./content-type.js";
+import { normalizeContentType } from "./content-type.js";
 import {
   ContentTypeMismatchError,
   DurableStreamError,
@@ -269,10 +269,7 @@ export class DurableStream {
     const host: ProducerHost = {
       context: this.context,
       url: this.url,
-      contentType: async () => {
-        if (this.knownContentType === undefined) await this.head();
-        return this.knownContentType ?? "application/octet-stream";
-      },
+      contentType: () => this.resolveContentType({}),
     };
     return new IdempotentProducer(host, id, options, this.knownContentType);
   }
@@ -316,11 +313,6 @@ export class DurableStream {
       if (!(headError instanceof DurableStreamError)) throw headError;
     }
     return error;
-  }
-
-  /** Whether this stream holds JSON messages, as far as known. */
-  get isJson(): boolean {
-    return isJsonContentType(this.knownContentType);
   }
 }
 
