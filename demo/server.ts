@@ -22,6 +22,11 @@ export interface DemoOptions {
   port?: number;
   /** Where the reference server keeps its streams. Default `.data/` at the repository root. */
   dataDir?: string;
+  /**
+   * Watch the app's files and hot-reload the page on changes. Default true;
+   * the end-to-end tests turn it off so nothing reloads a page under test.
+   */
+  watch?: boolean;
 }
 
 export interface Demo {
@@ -65,11 +70,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
     // Vite attaches its HMR websocket to this server, so the server exists before Vite does.
     const server = createServer();
+    const watch = options.watch ?? true;
     const vite = await createViteServer({
       configFile: resolve(DEMO_ROOT, "vite.config.ts"),
       root: DEMO_ROOT,
       appType: "spa",
-      server: { middlewareMode: true, hmr: { server } },
+      server: watch
+        ? { middlewareMode: true, hmr: { server } }
+        : { middlewareMode: true, hmr: false, watch: null },
     });
     stops.push(() => vite.close());
     const app = (req: IncomingMessage, res: ServerResponse) =>
@@ -142,7 +150,11 @@ function quietReferenceServerLogs(isStopping: () => boolean): void {
 async function main(): Promise<void> {
   let stopping = false;
   quietReferenceServerLogs(() => stopping);
-  const demo = await startDemo({ port: portFromEnv(), dataDir: process.env.DEMO_DATA_DIR });
+  const demo = await startDemo({
+    port: portFromEnv(),
+    dataDir: process.env.DEMO_DATA_DIR,
+    watch: process.env.DEMO_WATCH !== "0",
+  });
   console.log(`Demo: ${demo.url}`);
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1); // a second Ctrl+C: do not wait any longer

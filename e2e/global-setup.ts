@@ -12,7 +12,7 @@ const STARTUP_TIMEOUT_MS = 60_000;
 
 /**
  * Starts the demo (`node --import tsx demo/server.ts`, PORT=0, a fresh
- * DEMO_DATA_DIR) and a static server for `storybook-static/`, and hands their
+ * DEMO_DATA_DIR, DEMO_WATCH=0) and a static server for `storybook-static/`, and hands their
  * URLs to the tests through the environment (E2E_DEMO_URL, E2E_STORYBOOK_URL).
  * A missing or broken demo does not stop the run: the demo tests fail with
  * E2E_DEMO_ERROR while the Storybook tests still run.
@@ -44,7 +44,15 @@ async function startDemo(): Promise<{ url: string; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), "rds-e2e-demo-"));
   const child = spawn(process.execPath, ["--import", "tsx", DEMO_ENTRY], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", DEMO_DATA_DIR: dataDir, BROWSER: "none", FORCE_COLOR: "0" },
+    env: {
+      ...process.env,
+      PORT: "0",
+      DEMO_DATA_DIR: dataDir,
+      // No file watching or hot reload: nothing may reload a page under test.
+      DEMO_WATCH: "0",
+      BROWSER: "none",
+      FORCE_COLOR: "0",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so stopping it also stops anything it started.
     detached: true,

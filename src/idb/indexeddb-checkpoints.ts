@@ -1,4 +1,4 @@
-import { createStore, del, get, update, type UseStore } from "idb-keyval";
+import { createStore, del, get, promisifyRequest, update, type UseStore } from "idb-keyval";
 import {
   memoryCheckpoints,
   shouldReplace,
@@ -20,13 +20,22 @@ export interface IndexedDbCheckpointsOptions {
  * A {@link CheckpointStore} in IndexedDB (through idb-keyval, in a database of
  * its own). Each record (state, offset, cursor, version) is written in one
  * atomic `update`, which keeps the record that is further along when two tabs
- * write at once. Where IndexedDB is missing or fails (private browsing, quota),
+ * write at once. An urgent write (the page is closing) is a plain `put`
+ * committed in the same task, since a closing page never gets to the write
+ * after a read: it is skipped when this page has already seen a record that
+ * is further along. Where IndexedDB is missing or fails (private browsing, quota),
  * it falls back to memory and says so once, on first use (so a server render,
  * which never reads a checkpoint, stays quiet): `kind` then reads `"memory"`.
  * A state IndexedDB cannot clone (functions, for one) fails that write only.
  */
 export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}): CheckpointStore {
   const fallback = memoryCheckpoints();
+  // The furthest record this page has read or written per key: what an urgent
+  // write, which cannot read first, checks itself against.
+  const known = new Map<string, CheckpointRecord>();
+  const remember = (key: string, record: CheckpointRecord | undefined): void => {
+    if (record && shouldReplace(known.get(key), record)) known.set(key, record);
+  };
   let store: UseStore | undefined;
   let failed = typeof indexedDB === "undefined";
   let reported = false;
@@ -67,21 +76,31 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
     async get(key) {
       if (!failed) {
         try {
-          return await get<CheckpointRecord>(key, idb());
+          const record = await get<CheckpointRecord>(key, idb());
+          remember(key, record);
+          return record;
         } catch (error) {
           degrade(error);
         }
       }
       return memory().get(key);
     },
-    async put(key, record) {
+    async put(key, record, putOptions) {
       if (!failed) {
         try {
-          await update<CheckpointRecord>(
-            key,
-            (stored) => (shouldReplace(stored, record) ? record : stored!),
-            idb(),
-          );
+          if (putOptions?.urgent) {
+            if (!shouldReplace(known.get(key), record)) return;
+            remember(key, record);
+            await putAndCommit(idb(), key, record);
+          } else {
+            let written = record;
+            await update<CheckpointRecord>(
+              key,
+              (stored) => (written = shouldReplace(stored, record) ? record : stored!),
+              idb(),
+            );
+            remember(key, written);
+          }
           return;
         } catch (error) {
           // A state IndexedDB cannot clone is this record's fault, not the database's:
@@ -95,6 +114,7 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
     async delete(key) {
       if (!failed) {
         try {
+          known.delete(key);
           await del(key, idb());
           return;
         } catch (error) {
@@ -105,6 +125,19 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
     },
   };
   return result;
+}
+
+/**
+ * Puts the record and commits its transaction without waiting for anything:
+ * with the database already open, the request is made in the current task
+ * (idb-keyval hands over the store in a microtask of it).
+ */
+function putAndCommit(withStore: UseStore, key: string, record: CheckpointRecord): Promise<void> {
+  return withStore("readwrite", (store) => {
+    store.put(record, key);
+    store.transaction.commit?.();
+    return promisifyRequest(store.transaction).then(() => undefined);
+  });
 }
 
 function isDataCloneError(error: unknown): boolean {

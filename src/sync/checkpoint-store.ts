@@ -18,6 +18,17 @@ export interface CheckpointRecord<State = unknown> {
   readonly savedAt: number;
 }
 
+/** Options of {@link CheckpointStore.put}. */
+export interface CheckpointPutOptions {
+  /**
+   * The page is going away (`pagehide`, or hidden and maybe never shown
+   * again): start the write within the current task and commit it at once,
+   * because a closing page runs no later task. A store may skip its
+   * read-before-write for this; see {@link CheckpointStore.put}.
+   */
+  urgent?: boolean;
+}
+
 /** Where checkpoints live: IndexedDB (`react-durable-streams/idb`), memory, or your own. */
 export interface CheckpointStore {
   /** A short name for diagnostics, such as `"indexeddb"` or `"memory"`. */
@@ -27,8 +38,14 @@ export interface CheckpointStore {
    * Writes the record in one operation unless the stored one, for the same
    * stream and version, is further along: a checkpoint never moves backwards,
    * even when two tabs write it.
+   *
+   * An `urgent` write may skip reading the stored record (IndexedDB cannot
+   * read and then write before a closing page is gone); such a store still
+   * refuses to go behind what this page itself has read or written, but may
+   * go behind another tab's newer write. The record stays consistent (state,
+   * offset and cursor together), so the cost is only re-reading that stretch.
    */
-  put(key: string, record: CheckpointRecord): Promise<void>;
+  put(key: string, record: CheckpointRecord, options?: CheckpointPutOptions): Promise<void>;
   delete(key: string): Promise<void>;
 }
 

@@ -9,6 +9,8 @@ import { onPageExit } from "./page-exit.js";
  */
 export class CheckpointWriter {
   private pending: CheckpointRecord | undefined;
+  /** The record of the write in progress, until the store confirms it. */
+  private unconfirmed: CheckpointRecord | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly detachPageListeners: () => void;
@@ -19,7 +21,7 @@ export class CheckpointWriter {
     private readonly intervalMs: number,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.detachPageListeners = onPageExit(() => void this.flush());
+    this.detachPageListeners = onPageExit(() => this.flushUrgently());
   }
 
   /** Queues a record; it is written when the timer fires unless a newer one replaces it first. */
@@ -31,25 +33,49 @@ export class CheckpointWriter {
     }, this.intervalMs);
   }
 
-  /** Writes the queued record now. */
+  /** Writes the queued record now, after any write in progress. */
   flush(): Promise<void> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    const record = this.pending;
-    this.pending = undefined;
+    const record = this.takePending();
     if (record) {
-      this.writing = this.writing
-        .then(() => this.store.put(this.key, record))
-        .catch((error: unknown) => this.onError(error));
+      this.writing = this.writing.then(() => this.write(record, false));
     }
     return this.writing;
   }
 
-  /** Drops the checkpoint (the stream is gone, or the reducer changed). */
-  async discard(): Promise<void> {
+  /**
+   * The page is going away: the write must start in this very task, so it
+   * does not wait for the write in progress, and it repeats that write's
+   * record when nothing newer is queued (a closing page aborts it).
+   */
+  private flushUrgently(): void {
+    const record = this.takePending() ?? this.unconfirmed;
+    if (!record) return;
+    const urgent = this.write(record, true);
+    this.writing = Promise.all([this.writing, urgent]).then(() => undefined);
+  }
+
+  private takePending(): CheckpointRecord | undefined {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    const record = this.pending;
     this.pending = undefined;
+    return record;
+  }
+
+  private async write(record: CheckpointRecord, urgent: boolean): Promise<void> {
+    this.unconfirmed = record;
+    try {
+      await this.store.put(this.key, record, urgent ? { urgent } : undefined);
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      if (this.unconfirmed === record) this.unconfirmed = undefined;
+    }
+  }
+
+  /** Drops the checkpoint (the stream is gone, or the reducer changed). */
+  async discard(): Promise<void> {
+    this.takePending();
     await this.writing;
     await this.store.delete(this.key).catch((error: unknown) => this.onError(error));
   }

@@ -5,6 +5,7 @@
 export {
   memoryCheckpoints,
   shouldReplace,
+  type CheckpointPutOptions,
   type CheckpointRecord,
   type CheckpointStore,
 } from "./checkpoint-store.js";

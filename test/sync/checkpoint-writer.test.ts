@@ -19,19 +19,27 @@ function record(n: number): CheckpointRecord {
   };
 }
 
-/** A memory store that records every put. */
-function countingStore(): { store: CheckpointStore; puts: CheckpointRecord[]; deletes: string[] } {
+/** A memory store that records every put (and which ones were urgent) as it is called. */
+function countingStore(): {
+  store: CheckpointStore;
+  puts: CheckpointRecord[];
+  urgent: boolean[];
+  deletes: string[];
+} {
   const inner = memoryCheckpoints();
   const puts: CheckpointRecord[] = [];
+  const urgent: boolean[] = [];
   const deletes: string[] = [];
   return {
     puts,
+    urgent,
     deletes,
     store: {
       kind: "counting",
       get: (key) => inner.get(key),
-      put: (key, value) => {
+      put: (key, value, options) => {
         puts.push(value);
+        urgent.push(options?.urgent === true);
         return inner.put(key, value);
       },
       delete: (key) => {
@@ -95,6 +103,48 @@ describe("CheckpointWriter", () => {
     // The timer was cancelled by the flush: no second write of the same record.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(puts).toHaveLength(1);
+  });
+
+  it("starts the pagehide write within the event's own task, marked urgent", () => {
+    const { store, puts, urgent } = countingStore();
+    const writer = make(store, 60_000);
+    writer.save(record(1));
+    writer.save(record(2));
+    window.dispatchEvent(new Event("pagehide"));
+    // No await, no timers: a closing page runs no later task.
+    expect(puts).toEqual([record(2)]);
+    expect(urgent).toEqual([true]);
+  });
+
+  it("on pagehide, does not wait for the write in progress and repeats its record", async () => {
+    const { store: inner, puts, urgent } = countingStore();
+    let release = () => {};
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    let hang = true;
+    const store: CheckpointStore = {
+      ...inner,
+      // The first write never completes, as when a closing page aborts its transaction.
+      put: (key, value, options) => {
+        const result = inner.put(key, value, options);
+        return hang ? stalled : result;
+      },
+    };
+    const writer = make(store, 1000);
+    writer.save(record(1));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(puts).toEqual([record(1)]);
+    hang = false;
+    window.dispatchEvent(new Event("pagehide"));
+    expect(puts).toEqual([record(1), record(1)]);
+    expect(urgent).toEqual([false, true]);
+    // A newer queued record is what an urgent write sends, still without waiting.
+    writer.save(record(2));
+    window.dispatchEvent(new Event("pagehide"));
+    expect(puts).toEqual([record(1), record(1), record(2)]);
+    expect(urgent).toEqual([false, true, true]);
+    release();
+    await writer.flush();
+    expect(await inner.get("k")).toEqual(record(2));
   });
 
   it("writes at once when the page becomes hidden, not when it becomes visible", async () => {

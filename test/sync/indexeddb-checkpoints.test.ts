@@ -66,6 +66,31 @@ describe("indexedDbCheckpoints", () => {
     expect(await get("chat", createStore(database, "cp"))).toBeUndefined();
   });
 
+  it("an urgent write puts without reading, but never behind what this page has seen", async () => {
+    const database = uniqueDb();
+    const tab = indexedDbCheckpoints({ database, store: "cp" });
+    const raw = createStore(database, "cp");
+    await tab.put("chat", record(OFF_1), { urgent: true });
+    expect(await get<CheckpointRecord>("chat", raw)).toEqual(record(OFF_1));
+    await tab.put("chat", record(OFF_3));
+    // Behind the page's own last write: skipped.
+    await tab.put("chat", record(OFF_2), { urgent: true });
+    expect((await get<CheckpointRecord>("chat", raw))?.offset).toBe(OFF_3);
+    // Behind what the page has read from another tab's write: skipped as well.
+    const other = indexedDbCheckpoints({ database, store: "cp" });
+    await other.put("chat2", record(OFF_3));
+    expect((await tab.get("chat2"))?.offset).toBe(OFF_3);
+    await tab.put("chat2", record(OFF_1), { urgent: true });
+    expect((await get<CheckpointRecord>("chat2", raw))?.offset).toBe(OFF_3);
+    // A new reducer version replaces it whatever its offset, urgent or not.
+    await tab.put("chat", record(OFF_1, { version: "2" }), { urgent: true });
+    expect(await get<CheckpointRecord>("chat", raw)).toEqual(record(OFF_1, { version: "2" }));
+    // After a delete the page knows nothing: any urgent write goes through.
+    await tab.delete("chat");
+    await tab.put("chat", record(OFF_1), { urgent: true });
+    expect((await get<CheckpointRecord>("chat", raw))?.offset).toBe(OFF_1);
+  });
+
   it("fails only the write of a state IndexedDB cannot clone, and stays on IndexedDB", async () => {
     const database = uniqueDb();
     const onFallback = vi.fn();
