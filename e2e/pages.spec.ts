@@ -2,7 +2,8 @@ import { expect, screenshot, statusBadge, test } from "./support/fixtures";
 
 /**
  * The demo's three pages with live data, through their buttons and inputs:
- * screenshots go to the report and to docs/screenshots/e2e-*.png.
+ * screenshots go to the report (and, with UPDATE_SCREENSHOTS=1, to
+ * docs/screenshots/e2e-*.png).
  */
 test("demo pages: generate while streaming, board with events, inspector", async ({
   page,

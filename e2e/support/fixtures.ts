@@ -224,13 +224,19 @@ export async function readCheckpoint(
   );
 }
 
-/** A screenshot of the viewport, attached to the report and written to docs/screenshots/e2e-<name>.png. */
+/**
+ * A screenshot of the viewport, attached to the report; with
+ * UPDATE_SCREENSHOTS=1 also written to docs/screenshots/e2e-<name>.png (a test
+ * run leaves the checkout as it found it).
+ */
 export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   await page.bringToFront();
   const body = await page.screenshot();
-  const dir = join(ROOT, "docs", "screenshots");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `e2e-${name}.png`), body);
+  if (process.env.UPDATE_SCREENSHOTS === "1") {
+    const dir = join(ROOT, "docs", "screenshots");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `e2e-${name}.png`), body);
+  }
   await testInfo.attach(`e2e-${name}.png`, { body, contentType: "image/png" });
 }
 
