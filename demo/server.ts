@@ -70,6 +70,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
     // Vite attaches its HMR websocket to this server, so the server exists before Vite does.
     const server = createServer();
+    // Longer than any client's idle keep-alive (Node's 5 s default races with a reused
+    // connection and resets requests now and then).
+    server.keepAliveTimeout = 65_000;
     const watch = options.watch ?? true;
     const vite = await createViteServer({
       configFile: resolve(DEMO_ROOT, "vite.config.ts"),

@@ -1,9 +1,10 @@
 import type { CheckpointRecord, CheckpointStore } from "./checkpoint-store.js";
-import { onPageExit } from "./page-exit.js";
+import { onBeforeUnload, onPageExit } from "./page-exit.js";
 
 /**
  * Writes one view's checkpoint: on a coalescing timer while data flows, and
- * at once when the page is hidden or left (`pagehide`), when the stream
+ * at once when the page is about to unload (`beforeunload`, listened to only
+ * while something is unsaved), hidden or left (`pagehide`), when the stream
  * closes, and when the view stops. A write failure is reported, never thrown:
  * the view keeps working from memory.
  */
@@ -14,6 +15,7 @@ export class CheckpointWriter {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly detachPageListeners: () => void;
+  private detachBeforeUnload: (() => void) | undefined;
 
   constructor(
     private readonly store: CheckpointStore,
@@ -27,6 +29,7 @@ export class CheckpointWriter {
   /** Queues a record; it is written when the timer fires unless a newer one replaces it first. */
   save(record: CheckpointRecord): void {
     this.pending = record;
+    this.detachBeforeUnload ??= onBeforeUnload(() => this.flushUrgently());
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();
@@ -70,12 +73,19 @@ export class CheckpointWriter {
       this.onError(error);
     } finally {
       if (this.unconfirmed === record) this.unconfirmed = undefined;
+      if (!this.pending && !this.unconfirmed) this.stopListeningBeforeUnload();
     }
+  }
+
+  private stopListeningBeforeUnload(): void {
+    this.detachBeforeUnload?.();
+    this.detachBeforeUnload = undefined;
   }
 
   /** Drops the checkpoint (the stream is gone, or the reducer changed). */
   async discard(): Promise<void> {
     this.takePending();
+    this.stopListeningBeforeUnload();
     await this.writing;
     await this.store.delete(this.key).catch((error: unknown) => this.onError(error));
   }
@@ -83,6 +93,7 @@ export class CheckpointWriter {
   /** Writes what is queued and stops listening to the page. */
   async close(): Promise<void> {
     this.detachPageListeners();
+    this.stopListeningBeforeUnload();
     await this.flush();
   }
 }

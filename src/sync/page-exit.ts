@@ -19,3 +19,17 @@ export function onPageExit(callback: () => void): () => void {
     doc.removeEventListener("visibilitychange", onVisibility);
   };
 }
+
+/**
+ * Calls `callback` on `beforeunload`: on a reload or a navigation it comes
+ * well before `pagehide`, while the page still has time to finish a write.
+ * Attach it only while something is unsaved (a `beforeunload` listener keeps
+ * some browsers from putting the page in the back/forward cache). Returns the
+ * function that stops listening. Does nothing outside a browser.
+ */
+export function onBeforeUnload(callback: () => void): () => void {
+  if (typeof window === "undefined") return () => {};
+  const win = window;
+  win.addEventListener("beforeunload", callback);
+  return () => win.removeEventListener("beforeunload", callback);
+}

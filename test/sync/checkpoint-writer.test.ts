@@ -116,6 +116,37 @@ describe("CheckpointWriter", () => {
     expect(urgent).toEqual([true]);
   });
 
+  it("listens to beforeunload only while something is unsaved, and writes urgently on it", async () => {
+    const { store, puts, urgent } = countingStore();
+    // Spies that call through: count the beforeunload listeners added and removed.
+    const add = vi.spyOn(window, "addEventListener");
+    const remove = vi.spyOn(window, "removeEventListener");
+    const count = (spy: typeof add | typeof remove) =>
+      spy.mock.calls.filter(([type]) => type === "beforeunload").length;
+    const listening = () => count(add) - count(remove);
+    try {
+      const writer = make(store, 60_000);
+      expect(listening()).toBe(0);
+      writer.save(record(1));
+      writer.save(record(2));
+      expect(listening()).toBe(1);
+      window.dispatchEvent(new Event("beforeunload"));
+      expect(puts).toEqual([record(2)]);
+      expect(urgent).toEqual([true]);
+      await writer.flush();
+      // Saved: no listener left to keep the page out of the back/forward cache.
+      expect(listening()).toBe(0);
+      writer.save(record(3));
+      expect(listening()).toBe(1);
+      await writer.close();
+      expect(listening()).toBe(0);
+      expect(puts).toEqual([record(2), record(3)]);
+    } finally {
+      add.mockRestore();
+      remove.mockRestore();
+    }
+  });
+
   it("on pagehide, does not wait for the write in progress and repeats its record", async () => {
     const { store: inner, puts, urgent } = countingStore();
     let release = () => {};
