@@ -9,19 +9,22 @@
  * could not start (bad arguments, missing or invalid cases directory).
  */
 import { fileURLToPath } from "node:url";
-import { main } from "./runner/main.js";
+import { benchMain } from "./runner/bench-main.js";
+import { isBenchMode } from "./runner/cli-args.js";
+import { main, type RunIo } from "./runner/main.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+const argv = process.argv.slice(2);
+const io: RunIo = {
+  out: (line) => void process.stdout.write(`${line}\n`),
+  err: (text) => void process.stderr.write(text),
+  cwd: process.cwd(),
+};
 
-const code = await main(
-  process.argv.slice(2),
-  {
-    out: (line) => void process.stdout.write(`${line}\n`),
-    err: (text) => void process.stderr.write(text),
-    cwd: process.cwd(),
-  },
-  repoRoot,
-);
+// `--bench`: benchmark mode (ADAPTER.md §10, `--bench --help`).
+const code = isBenchMode(argv)
+  ? await benchMain(argv, io, repoRoot)
+  : await main(argv, io, repoRoot);
 process.exitCode = code;
 // Do not let a stray handle (e.g. a keep-alive socket) hold the process open.
 setTimeout(() => process.exit(code), 2_000).unref();

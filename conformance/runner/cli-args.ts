@@ -42,7 +42,10 @@ Options:
                     repository root; a relative path is resolved against the
                     current directory)
   --verbose         log every command and result to stderr
-  --help            show this text`;
+  --help            show this text
+
+  --bench           benchmark mode instead (ADAPTER.md §10); --bench --help
+                    lists its options`;
 
 /**
  * Parses the command line (`process.argv.slice(2)`).
@@ -65,25 +68,7 @@ export function parseArgs(
   let casesDir = defaults.casesDir;
   let adapter = defaults.adapter;
 
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith("--")) {
-        throw new UsageError(`option ${name} needs a value`);
-      }
-      i++;
-      return next;
-    };
-    const flag = (): true => {
-      if (inline !== undefined) throw new UsageError(`option ${name} takes no value`);
-      return true;
-    };
-
+  walkOptions(argv, ({ name, arg, value, flag }) => {
     switch (name) {
       case "--suite":
         for (const s of splitList(value())) {
@@ -135,11 +120,64 @@ export function parseArgs(
       default:
         throw new UsageError(`unknown argument "${arg}"`);
     }
-  }
+  });
   return { suites, tags, failFast, timeoutMs, casesDir, adapter, verbose, help };
 }
 
-function splitList(raw: string): string[] {
+/** `--bench` anywhere on the command line selects benchmark mode (bench-args.ts). */
+export function isBenchMode(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === "--bench" || arg.startsWith("--bench="));
+}
+
+/** One command-line option as `walkOptions` hands it to its visitor. */
+export interface OptionToken {
+  /** The option name without an inline value (`--suite` for `--suite=x`). */
+  readonly name: string;
+  /** The argument as written. */
+  readonly arg: string;
+  /** The option's value: inline (`--opt=v`) or the next argument. */
+  value(): string;
+  /** Asserts the option has no inline value. */
+  flag(): true;
+  /** The inline value, or the next argument unless it is another option. */
+  optionalValue(): string | undefined;
+}
+
+/**
+ * Walks the options; `--opt value` and `--opt=value` are both accepted.
+ * Shared by the conformance and the benchmark command lines.
+ */
+export function walkOptions(argv: readonly string[], visit: (token: OptionToken) => void): void {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
+    const optionalValue = (): string | undefined => {
+      if (inline !== undefined) return inline;
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith("--")) return undefined;
+      i++;
+      return next;
+    };
+    visit({
+      name,
+      arg,
+      value: () => {
+        const v = optionalValue();
+        if (v === undefined) throw new UsageError(`option ${name} needs a value`);
+        return v;
+      },
+      flag: () => {
+        if (inline !== undefined) throw new UsageError(`option ${name} takes no value`);
+        return true;
+      },
+      optionalValue,
+    });
+  }
+}
+
+export function splitList(raw: string): string[] {
   const items = raw
     .split(",")
     .map((s) => s.trim())
@@ -148,7 +186,7 @@ function splitList(raw: string): string[] {
   return items;
 }
 
-function absolute(p: string, cwd: string): string {
+export function absolute(p: string, cwd: string): string {
   if (p.length === 0) throw new UsageError("empty path");
   return isAbsolute(p) ? p : resolve(cwd, p);
 }

@@ -8,14 +8,28 @@ export interface ReferenceServer {
   stop(): Promise<void>;
 }
 
+export interface ReferenceServerOptions {
+  /** Conformance mode: 500 ms; benchmark mode: `"default"` (the server's own 30 s). */
+  readonly longPollTimeout?: number | "default";
+  /** 0 (the default) picks a random free port. */
+  readonly port?: number;
+}
+
 /**
  * Starts `DurableStreamTestServer` on 127.0.0.1, a random free port, with
  * `longPollTimeout: 500` (conformance mode) and every other option at its
  * default (in-memory store, compression on). Its fault injection endpoint
  * `/_test/inject-error` is always available.
  */
-export async function startReferenceServer(): Promise<ReferenceServer> {
-  const server = new DurableStreamTestServer({ host: "127.0.0.1", port: 0, longPollTimeout: 500 });
+export async function startReferenceServer(
+  options: ReferenceServerOptions = {},
+): Promise<ReferenceServer> {
+  const longPoll = options.longPollTimeout ?? 500;
+  const server = new DurableStreamTestServer({
+    host: "127.0.0.1",
+    port: options.port ?? 0,
+    ...(longPoll === "default" ? {} : { longPollTimeout: longPoll }),
+  });
   const url = (await server.start()).replace(/\/+$/, "");
   return { url, stop: () => server.stop() };
 }

@@ -1,0 +1,46 @@
+import { createRoot } from "react-dom/client";
+import { DurableStreamClient, DurableStreamsProvider, type Throttle } from "react-durable-streams";
+import { token, type PageParams, type ThrottleParam } from "../protocol.js";
+import { epochNow, Probe } from "./probe.js";
+import { Reader } from "./reader.js";
+
+function readParams(): PageParams {
+  const query = new URLSearchParams(location.search);
+  const stream = query.get("stream");
+  const throttle = query.get("throttle");
+  const tokens = Number(query.get("tokens"));
+  if (!stream || (throttle !== "frame" && throttle !== "false") || !(tokens > 0)) {
+    throw new Error(`render bench page: bad query ${location.search}`);
+  }
+  return { stream, throttle, tokens };
+}
+
+function toThrottle(param: ThrottleParam): Throttle {
+  return param === "false" ? false : "frame";
+}
+
+const params = readParams();
+const throttle = toThrottle(params.throttle);
+let expectedLength = 0;
+for (let i = 0; i < params.tokens; i++) expectedLength += token(i).length;
+const probe = new Probe(expectedLength, token(params.tokens - 1));
+
+window.__renderBench = {
+  status: () => probe.status(),
+  now: epochNow,
+  start: () => probe.start(),
+  finished: (timeoutMs) => probe.finished(timeoutMs),
+  snapshot: () => probe.snapshot(),
+};
+
+// Same origin as the page: the bench server proxies /streams/ to the reference server.
+const client = new DurableStreamClient({ baseUrl: location.origin, warnOnHttp: false });
+const root = document.getElementById("root");
+if (!root) throw new Error("render bench page: #root is missing");
+
+// No StrictMode: it changes nothing in a production build, which is what is measured.
+createRoot(root).render(
+  <DurableStreamsProvider client={client} throttle={throttle}>
+    <Reader url={params.stream} throttle={throttle} probe={probe} />
+  </DurableStreamsProvider>,
+);

@@ -1,0 +1,189 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Browser, Page } from "@playwright/test";
+import type { DurableStreamClient } from "../../src/client/index.js";
+import type { Origin } from "./origin-server.js";
+import { checkTokens, type TokenCheck } from "./check.js";
+import type { PageResult, ThrottleParam } from "./protocol.js";
+import { epochNow, writeTokens, type Pace, type WriteResult } from "./writer.js";
+
+/** One row of the benchmark: a render throttle. */
+export interface Variant {
+  label: string;
+  throttle: ThrottleParam;
+}
+
+/** Everything measured for one variant. */
+export interface VariantResult {
+  variant: string;
+  rendersPerSecond: number;
+  tokensWritten: number;
+  /** Missing plus duplicated tokens in the final text on screen. */
+  tokensLost: number;
+  check: TokenCheck;
+  longestTaskMs: number;
+  longTasks: number;
+  longestFrameGapMs: number;
+  /** Last `append()` to the first frame presented after the final token's commit. */
+  tailLatencyMs: number | undefined;
+  /** Last `append()` to the final token's commit. */
+  tailCommitLatencyMs: number | undefined;
+  /** The final commit ran inside an animation frame (the `"frame"` throttle's path). */
+  lastCommitInFrame: boolean | undefined;
+  /** Last `append()` to the server's acknowledgement of every token. */
+  flushMs: number;
+  commits: number;
+  textUpdates: number;
+  frames: number;
+  streamingSeconds: number;
+  writer: { longestBurstGapMs: number; seconds: number };
+  /** Stream GETs (long-polls) the page made while tokens were written and shown. */
+  reads: number;
+  /** How far the page's clock may be from Node's: bounds the error of the latencies. */
+  clockUncertaintyMs: number;
+  /** Problems that make the row wrong: lost tokens, a page error, a run that never finished. */
+  failures: string[];
+}
+
+/** Where the variant runs. */
+export interface Setup {
+  browser: Browser;
+  /** The page's origin. */
+  origin: Origin;
+  /** A client on the reference server itself, for creating the stream and writing. */
+  client: DurableStreamClient;
+  pace: Pace;
+}
+
+/** How long the page may take to show the final token after the last append. */
+const FINISH_TIMEOUT_MS = 20_000;
+
+/**
+ * Runs one variant: a fresh stream and a fresh browser context, the page
+ * live on the empty stream, then the paced writer; collects the page's
+ * measurements once the final token is on screen.
+ */
+export async function runVariant(setup: Setup, variant: Variant): Promise<VariantResult> {
+  const { browser, origin, client, pace } = setup;
+  const path = `/streams/render-bench/${variant.throttle}-${process.pid}-${Date.now().toString(36)}`;
+  const stream = await client.createStream(path, { contentType: "text/plain" });
+  const failures: string[] = [];
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    page.on("pageerror", (error) => failures.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error") failures.push(`console error: ${message.text()}`);
+    });
+    const tokens = Math.round(pace.rate * pace.seconds);
+    const query = new URLSearchParams({
+      stream: path,
+      throttle: variant.throttle,
+      tokens: `${tokens}`,
+    });
+    await page.goto(`${origin.url}/?${query.toString()}`);
+    // Not measured yet, so polling is fine here.
+    await page.waitForFunction(() => window.__renderBench?.status() === "live", undefined, {
+      timeout: 15_000,
+      polling: 50,
+    });
+    const clockUncertaintyMs = await clockUncertainty(page);
+    const readsBefore = origin.reads(path);
+    await page.evaluate(() => window.__renderBench?.start());
+
+    const producer = stream.producer(`render-bench-${variant.throttle}`);
+    producer.on("error", (error) => failures.push(`producer error: ${error.message}`));
+    const write = await writeTokens(producer, pace);
+    await producer.detach();
+
+    const finished = await page.evaluate(
+      (timeoutMs) => window.__renderBench?.finished(timeoutMs) ?? false,
+      FINISH_TIMEOUT_MS,
+    );
+    if (!finished) {
+      failures.push(`final token not on screen ${FINISH_TIMEOUT_MS} ms after the last append`);
+    }
+    // Long-task entries reach the observer a little after the task ended.
+    await sleep(300);
+    const result = present(await page.evaluate(() => window.__renderBench?.snapshot()));
+    const reads = origin.reads(path) - readsBefore;
+    return summarize(variant, write, result, { clockUncertaintyMs, reads }, failures);
+  } finally {
+    await context.close();
+    await stream.delete().catch(() => undefined);
+  }
+}
+
+/** The page's answer; undefined means the page lost its bench handle (it reloaded or crashed). */
+function present<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("the bench page has no window.__renderBench");
+  return value;
+}
+
+/**
+ * Latencies subtract a page time from a Node time. Both are epoch clocks on
+ * one machine; the page's reading must fall between two Node readings taken
+ * around it, and the width of that window bounds the error.
+ */
+async function clockUncertainty(page: Page): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 5; i++) {
+    const before = epochNow();
+    const inPage = present(await page.evaluate(() => window.__renderBench?.now()));
+    const after = epochNow();
+    const outside = Math.max(0, before - inPage, inPage - after);
+    best = Math.min(best, outside + (after - before));
+  }
+  return best;
+}
+
+function summarize(
+  variant: Variant,
+  write: WriteResult,
+  page: PageResult,
+  { clockUncertaintyMs, reads }: { clockUncertaintyMs: number; reads: number },
+  failures: string[],
+): VariantResult {
+  const check = checkTokens(page.text, write.written);
+  const tokensLost = check.missing + check.duplicated;
+  if (tokensLost > 0 || check.foreign > 0 || !check.exact) {
+    failures.push(
+      `text on screen differs from what was written: ${check.missing} missing, ` +
+        `${check.duplicated} duplicated, ${check.foreign} foreign pieces, exact: ${check.exact}`,
+    );
+  }
+  if (page.hookDataLength !== page.text.length) {
+    failures.push(
+      `hook data has ${page.hookDataLength} characters, the screen ${page.text.length}`,
+    );
+  }
+  if (page.visibility !== "visible") failures.push(`page visibility was ${page.visibility}`);
+  const first = page.firstTokenCommitAt;
+  const last = page.lastTokenCommitAt;
+  const streamingSeconds = first !== undefined && last !== undefined ? (last - first) / 1000 : 0;
+  return {
+    variant: variant.label,
+    rendersPerSecond: streamingSeconds > 0 ? page.streamingCommits / streamingSeconds : 0,
+    tokensWritten: write.written,
+    tokensLost,
+    check,
+    longestTaskMs: page.longestTaskMs,
+    longTasks: page.longTasks,
+    longestFrameGapMs: page.longestFrameGapMs,
+    tailLatencyMs:
+      page.lastTokenPaintAt === undefined ? undefined : page.lastTokenPaintAt - write.lastAppendAt,
+    tailCommitLatencyMs: last === undefined ? undefined : last - write.lastAppendAt,
+    lastCommitInFrame: page.lastTokenCommitInFrame,
+    flushMs: write.flushedAt - write.lastAppendAt,
+    commits: page.commits,
+    textUpdates: page.textUpdates,
+    frames: page.frames,
+    streamingSeconds,
+    writer: {
+      longestBurstGapMs: write.longestBurstGapMs,
+      seconds: (write.lastAppendAt - write.startedAt) / 1000,
+    },
+    clockUncertaintyMs,
+    reads,
+    failures,
+  };
+}
