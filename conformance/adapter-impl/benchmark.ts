@@ -1,8 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { DurableStream, DurableStreamClient } from "../../src/client/index.js";
 import { AdapterError, requiredString, type Command, type Result } from "./protocol.js";
-
-/** Appends in plain throughput runs are grouped up to this size per request. */
-const THROUGHPUT_BATCH_BYTES = 1 << 20;
 
 /**
  * The `benchmark` command (ADAPTER.md §10): runs one operation and times it
@@ -133,9 +131,20 @@ async function throughputAppend(
 ): Promise<{ messagesProcessed: number; bytesTransferred: number }> {
   const stream = client.stream(path, { contentType: "application/octet-stream" });
   await stream.create({ contentType: "application/octet-stream" });
-  const perBatch = Math.max(1, Math.floor(THROUGHPUT_BATCH_BYTES / Math.max(1, size)));
-  for (let sent = 0; sent < count; sent += perBatch) {
-    await stream.append(payload(Math.min(perBatch, count - sent) * size, undefined));
+  // Message by message through the exactly-once path, as ADAPTER.md §10 describes the
+  // TypeScript adapter doing: batching is the producer's work, not the adapter's.
+  const producer = stream.producer(`bench-${randomUUID()}`, { autoClaim: true });
+  const message = payload(size, undefined);
+  try {
+    for (let i = 0; i < count; i++) {
+      if (!producer.tryAppend(message)) {
+        await producer.flush();
+        producer.append(message);
+      }
+    }
+    await producer.flush();
+  } finally {
+    await producer.detach();
   }
   return { messagesProcessed: count, bytesTransferred: count * size };
 }
