@@ -11,7 +11,8 @@ export default defineConfig({
   testDir: "./e2e",
   globalSetup: "./e2e/global-setup.ts",
   outputDir: "test-results",
-  timeout: 60_000,
+  // Generous: CI is a 2-core machine running the demo, Vite and two browsers at once.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
