@@ -1,32 +1,11 @@
 import type { Checkpoint, Offset } from "./offset.js";
 
-/** The data of one transport chunk, in the form it arrived in. */
-export type Payload =
-  | { readonly kind: "none" }
-  | { readonly kind: "bytes"; readonly bytes: Uint8Array }
-  | { readonly kind: "text"; readonly text: string }
-  /** JSON-stream SSE data events, each a JSON array, merged into one batch. */
-  | { readonly kind: "json-events"; readonly events: readonly string[] };
-
-/** One unit the transport hands to the consumption API. Internal. */
-export interface RawChunk {
-  readonly payload: Payload;
-  /** Where to read next once this chunk is processed. */
-  readonly offset: Offset;
-  readonly cursor: string | undefined;
-  readonly upToDate: boolean;
-  readonly closed: boolean;
-  /**
-   * Where a reader resumes without losing anything. Equals `{offset, cursor}`
-   * except for a piece of a response too large to hold at once: then it is the
-   * response's start, so resuming repeats the response but never skips it.
-   */
-  readonly checkpoint: Checkpoint;
-  /** A piece of a response too large to hold at once; more of it follows. */
-  readonly partial: boolean;
-}
-
-export const NO_PAYLOAD: Payload = { kind: "none" };
+/**
+ * The data of one transport chunk, in the form it arrived in: nothing
+ * (`undefined`), bytes, text, or a JSON stream's SSE data events (each a JSON
+ * array, merged into one batch).
+ */
+export type Payload = undefined | Uint8Array | string | string[];
 
 /** Metadata every consumer-facing chunk carries. */
 export interface ChunkMeta {
@@ -47,6 +26,16 @@ export interface ChunkMeta {
   readonly partial: boolean;
 }
 
+/**
+ * One unit the transport hands to the consumption API: the metadata plus the
+ * payload. `checkpoint` equals `{offset, cursor}` except for a piece of a
+ * response too large to hold at once: then it is the response's start, so
+ * resuming repeats the response but never skips it. Internal.
+ */
+export interface RawChunk extends ChunkMeta {
+  readonly payload: Payload;
+}
+
 /** A batch of JSON messages. */
 export interface JsonBatch<T> extends ChunkMeta {
   readonly items: T[];
@@ -62,38 +51,25 @@ export interface ByteChunk extends ChunkMeta {
   readonly data: Uint8Array;
 }
 
-export function chunkMeta(chunk: RawChunk): ChunkMeta {
-  return {
-    offset: chunk.offset,
-    cursor: chunk.cursor,
-    checkpoint: chunk.checkpoint,
-    upToDate: chunk.upToDate,
-    closed: chunk.closed,
-    partial: chunk.partial,
-  };
-}
-
-export function isEmptyPayload(payload: Payload): boolean {
-  switch (payload.kind) {
-    case "none":
-      return true;
-    case "bytes":
-      return payload.bytes.length === 0;
-    case "text":
-      return payload.text.length === 0;
-    case "json-events":
-      return payload.events.length === 0;
-  }
+/** Whether the payload is bytes (the other kinds are text, SSE events, or nothing). */
+export function isBytes(payload: Payload): payload is Uint8Array {
+  return typeof payload === "object" && !Array.isArray(payload);
 }
 
 export function concatBytes(parts: readonly Uint8Array[], total?: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
-  const size = total ?? parts.reduce((sum, part) => sum + part.length, 0);
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(total ?? parts.reduce((sum, part) => sum + part.length, 0));
   let position = 0;
   for (const part of parts) {
     out.set(part, position);
     position += part.length;
   }
   return out;
+}
+
+let encoder: TextEncoder | undefined;
+
+/** UTF-8 bytes of `text`; the encoder is made on first use so that importing costs nothing. */
+export function encodeUtf8(text: string): Uint8Array {
+  return (encoder ??= new TextEncoder()).encode(text);
 }

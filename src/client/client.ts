@@ -19,16 +19,17 @@ export class DurableStreamClient {
   private readonly context: ClientContext;
 
   constructor(options: DurableStreamClientOptions = {}) {
-    if (options.baseUrl !== undefined && !URL.canParse(options.baseUrl)) {
-      throw new InvalidArgumentError("baseUrl", `not an absolute URL: ${options.baseUrl}`);
-    }
-    if (options.baseUrl !== undefined && !/^https?:$/.test(new URL(options.baseUrl).protocol)) {
-      // Relative paths are joined to the base's origin, which only http(s) URLs have.
-      throw new InvalidArgumentError("baseUrl", `not an http(s) URL: ${options.baseUrl}`);
+    const { baseUrl } = options;
+    // Relative paths are joined to the base's origin, which only http(s) URLs have.
+    if (
+      baseUrl !== undefined &&
+      !(URL.canParse(baseUrl) && /^https?:/.test(new URL(baseUrl).protocol))
+    ) {
+      throw new InvalidArgumentError("baseUrl", `not an absolute http(s) URL: ${baseUrl}`);
     }
     const fetchFunction = options.fetch ?? defaultFetch();
     this.context = {
-      baseUrl: options.baseUrl,
+      baseUrl,
       headers: options.headers,
       params: options.params,
       retry: resolveRetryPolicy(options.retry),

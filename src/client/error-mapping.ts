@@ -32,37 +32,35 @@ export async function errorFromResponse(
   response: Response,
   context: ErrorContext,
 ): Promise<DurableStreamError> {
-  const { status, headers } = response;
-  const { url } = context;
-  const init = { status };
+  const { status, headers, body } = response;
+  const { url, offset } = context;
   if (status === 404 || status === 409 || status === 410) {
     // Nothing in these bodies is needed; release the connection.
-    await response.body?.cancel().catch(() => undefined);
-  }
-  if (status === 404) return new StreamNotFoundError(url, init);
-  if (status === 410) return new OffsetGoneError(url, context.offset, init);
-  if (status === 409) {
+    await body?.cancel().catch(() => undefined);
+    // Each of these classes carries its status already.
+    if (status === 404) return new StreamNotFoundError(url);
+    if (status === 410) return new OffsetGoneError(url, offset);
     if (isTrueHeader(headers.get(STREAM_CLOSED))) {
-      return new StreamClosedError(url, headers.get(STREAM_NEXT_OFFSET) ?? undefined, init);
+      return new StreamClosedError(url, headers.get(STREAM_NEXT_OFFSET) ?? undefined);
     }
-    if (context.operation === "create") return new StreamConflictError(url, init);
-    if (context.sentSeq !== undefined) return new SequenceConflictError(url, init);
-    return new ContentTypeMismatchError(url, context.sentContentType, undefined, init);
+    if (context.operation === "create") return new StreamConflictError(url);
+    return context.sentSeq === undefined
+      ? new ContentTypeMismatchError(url, context.sentContentType, undefined)
+      : new SequenceConflictError(url);
   }
-  const body = await safeBodyText(response);
-  if (status === 400 && context.operation === "read" && context.offset !== undefined) {
-    return new InvalidOffsetError(url, context.offset, init);
-  }
-  return new UnexpectedStatusError(url, status, body);
-}
-
-/** Reads at most 1 KiB of an error body; bodyless responses (HEAD) are never read. */
-async function safeBodyText(response: Response): Promise<string> {
-  if (response.body === null) return "";
+  // At most 1 KiB of the body, for diagnostics; bodyless responses (HEAD) are never read.
+  let text = "";
   try {
-    const text = await response.text();
-    return text.length > 1024 ? `${text.slice(0, 1024)}…` : text;
+    text = body === null ? "" : await response.text();
   } catch {
-    return "";
+    // An unreadable body is no reason to hide the status.
   }
+  if (status === 400 && context.operation === "read" && offset !== undefined) {
+    return new InvalidOffsetError(url, offset);
+  }
+  return new UnexpectedStatusError(
+    url,
+    status,
+    text.length > 1024 ? `${text.slice(0, 1024)}…` : text,
+  );
 }

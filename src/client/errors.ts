@@ -35,24 +35,28 @@ export interface DurableStreamErrorInit {
   cause?: unknown;
 }
 
-/** Base class of every error this library raises. */
+/**
+ * Base class of every error this library raises. Fields here and in the
+ * subclasses are `declare`d and assigned in the constructors, so no separate
+ * field definitions are emitted for them.
+ */
 export class DurableStreamError extends Error {
   /** Machine-readable error code. */
-  readonly code: DurableStreamErrorCode;
+  declare readonly code: DurableStreamErrorCode;
   /** HTTP status of the response that caused the error, if any. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** URL of the stream the request addressed, if any. */
-  readonly url: string | undefined;
+  declare readonly url: string | undefined;
   /** Whether repeating the operation later may succeed. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
 
   constructor(code: DurableStreamErrorCode, message: string, init: DurableStreamErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = new.target.name;
     this.code = code;
     this.status = init.status;
     this.url = init.url;
     this.retryable = init.retryable ?? false;
+    this.name = new.target.name;
   }
 }
 
@@ -77,7 +81,7 @@ export class StreamConflictError extends DurableStreamError {
 /** The stream is closed; no more data can be appended (409 with `Stream-Closed`). */
 export class StreamClosedError extends DurableStreamError {
   /** The stream's final offset, when the server reported it. */
-  readonly finalOffset: string | undefined;
+  declare readonly finalOffset: string | undefined;
 
   constructor(url: string, finalOffset: string | undefined, init: DurableStreamErrorInit = {}) {
     super("STREAM_CLOSED", `Stream is closed: ${url}`, { status: 409, ...init, url });
@@ -99,9 +103,9 @@ export class SequenceConflictError extends DurableStreamError {
 /** The appended content type differs from the stream's (409). */
 export class ContentTypeMismatchError extends DurableStreamError {
   /** The content type the request carried. */
-  readonly sentContentType: string | undefined;
+  declare readonly sentContentType: string | undefined;
   /** The stream's content type, when known. */
-  readonly streamContentType: string | undefined;
+  declare readonly streamContentType: string | undefined;
 
   constructor(
     url: string,
@@ -122,7 +126,7 @@ export class ContentTypeMismatchError extends DurableStreamError {
 /** An idempotent producer's epoch was fenced by a newer one (403). */
 export class StaleEpochError extends DurableStreamError {
   /** The epoch the server currently holds for this producer. */
-  readonly currentEpoch: number | undefined;
+  declare readonly currentEpoch: number | undefined;
 
   constructor(url: string, currentEpoch: number | undefined, init: DurableStreamErrorInit = {}) {
     super(
@@ -136,8 +140,8 @@ export class StaleEpochError extends DurableStreamError {
 
 /** An idempotent producer's sequence skipped ahead of what the server expects (409). */
 export class SequenceGapError extends DurableStreamError {
-  readonly expectedSeq: number | undefined;
-  readonly receivedSeq: number | undefined;
+  declare readonly expectedSeq: number | undefined;
+  declare readonly receivedSeq: number | undefined;
 
   constructor(
     url: string,
@@ -157,7 +161,7 @@ export class SequenceGapError extends DurableStreamError {
 
 /** The server rejected the offset as malformed (400 on a read). */
 export class InvalidOffsetError extends DurableStreamError {
-  readonly offset: string;
+  declare readonly offset: string;
 
   constructor(url: string, offset: string, init: DurableStreamErrorInit = {}) {
     super("INVALID_OFFSET", `Invalid offset ${JSON.stringify(offset)} for ${url}`, {
@@ -171,7 +175,7 @@ export class InvalidOffsetError extends DurableStreamError {
 
 /** The offset is no longer retained, or the stream was soft-deleted (410). */
 export class OffsetGoneError extends DurableStreamError {
-  readonly offset: string | undefined;
+  declare readonly offset: string | undefined;
 
   constructor(url: string, offset: string | undefined, init: DurableStreamErrorInit = {}) {
     super(
@@ -196,7 +200,7 @@ export class ParseError extends DurableStreamError {
  * whose connection dropped after sending), so it was not repeated.
  */
 export class NetworkError extends DurableStreamError {
-  readonly outcomeUnknown: boolean;
+  declare readonly outcomeUnknown: boolean;
 
   constructor(message: string, init: DurableStreamErrorInit & { outcomeUnknown?: boolean } = {}) {
     super("NETWORK_ERROR", message, { retryable: true, ...init });
@@ -207,7 +211,7 @@ export class NetworkError extends DurableStreamError {
 /** A caller passed an invalid option or argument. Thrown before any I/O. */
 export class InvalidArgumentError extends DurableStreamError {
   /** The option or argument at fault. */
-  readonly argument: string;
+  declare readonly argument: string;
 
   constructor(argument: string, message: string) {
     super("INVALID_ARGUMENT", `Invalid ${argument}: ${message}`);
@@ -215,10 +219,18 @@ export class InvalidArgumentError extends DurableStreamError {
   }
 }
 
+/**
+ * Throws an {@link InvalidArgumentError} naming `argument` unless `ok`; one
+ * helper so that every option check words its message the same way.
+ */
+export function requireArgument(ok: boolean, argument: string, rule: string, value: unknown): void {
+  if (!ok) throw new InvalidArgumentError(argument, `must be ${rule}, got ${String(value)}`);
+}
+
 /** Any other non-success HTTP status (401, 403, 413, or 429/5xx once retries are spent). */
 export class UnexpectedStatusError extends DurableStreamError {
   /** The response body text, truncated to 1 KiB, for diagnostics. */
-  readonly body: string;
+  declare readonly body: string;
 
   constructor(url: string, status: number, body: string, init: DurableStreamErrorInit = {}) {
     super("UNEXPECTED_STATUS", `Unexpected HTTP ${status} from ${url}${body ? `: ${body}` : ""}`, {
@@ -245,7 +257,7 @@ export class ProducerBufferFullError extends DurableStreamError {
 /** A producer that was detached, closed or stopped by a fatal error takes no more messages. */
 export class ProducerClosedError extends DurableStreamError {
   /** Why the producer stopped. */
-  readonly reason: "detached" | "closed" | "stopped";
+  declare readonly reason: "detached" | "closed" | "stopped";
 
   constructor(url: string, reason: "detached" | "closed" | "stopped", cause?: unknown) {
     super("PRODUCER_CLOSED", `Producer is ${reason}: ${url}`, { url, cause });

@@ -12,7 +12,7 @@ export function warnIfPlainHttp(url: string, enabled: boolean): void {
     if (parsed.protocol !== "http:" || warnedOrigins.has(parsed.origin)) return;
     warnedOrigins.add(parsed.origin);
     console.warn(
-      `[react-durable-streams] ${parsed.origin} is plain HTTP: browsers allow about 6 connections per origin over HTTP/1.1, so several live streams can stall the page. Serve streams over HTTPS (HTTP/2) in production.`,
+      `[react-durable-streams] ${parsed.origin} is plain HTTP: browsers allow about 6 connections per origin over HTTP/1.1, so several live streams can stall the page. Use HTTPS (HTTP/2) in production.`,
     );
   } catch {
     // An unparsable URL fails later with a proper error; the warning is best effort.

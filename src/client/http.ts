@@ -52,28 +52,32 @@ export async function sendRequest(
   onRetry?: RetryObserver,
 ): Promise<Response> {
   const signal = combineSignals(spec.call?.signal, spec.signal);
-  warnIfPlainHttp(spec.url, context.warnOnHttp);
+  const { url } = spec;
+  warnIfPlainHttp(url, context.warnOnHttp);
   for (let attempt = 0; ; attempt++) {
-    throwIfAborted(signal);
+    signal?.throwIfAborted();
     let failure: DurableStreamError;
     let retryAfterMs: number | undefined;
     try {
       const response = await sendOnce(context, spec, signal);
-      if (response.ok || spec.passStatuses?.includes(response.status)) return response;
-      failure = await errorFromResponse(response, { ...spec.error, url: spec.url });
-      if (!isRetryableStatus(response.status)) throw failure;
+      const { status } = response;
+      if (response.ok || spec.passStatuses?.includes(status)) return response;
+      failure = await errorFromResponse(response, { ...spec.error, url });
+      if (status !== 429 && status < 500) throw failure;
       retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof DurableStreamError) throw error;
       // A request that never left (connection refused) is safe to repeat in any scope.
-      const unknown = spec.retry === "answered" && !neverSent(error);
-      failure = new NetworkError(`Request to ${spec.url} failed: ${describe(error)}`, {
-        url: spec.url,
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      const neverSent = code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
+      const outcomeUnknown = spec.retry === "answered" && !neverSent;
+      failure = new NetworkError(`Request to ${url} failed: ${describe(error)}`, {
+        url,
         cause: error,
-        outcomeUnknown: unknown,
+        outcomeUnknown,
       });
-      if (unknown) throw failure;
+      if (outcomeUnknown) throw failure;
     }
     if (attempt >= context.retry.maxRetries) throw failure;
     const delayMs = backoffDelay(context.retry, attempt, retryAfterMs);
@@ -89,38 +93,19 @@ async function sendOnce(
   signal: AbortSignal | undefined,
 ): Promise<Response> {
   const resolveSignal = signal ?? new AbortController().signal;
-  const [userHeaders, userParams] = await Promise.all([
+  const lowerCase = (name: string) => name.toLowerCase();
+  const [headers, userParams] = await Promise.all([
     resolveDynamicRecord([context.headers, spec.call?.headers], resolveSignal, lowerCase),
     resolveDynamicRecord([context.params, spec.call?.params], resolveSignal),
   ]);
-  const url = buildRequestUrl(spec.url, userParams, spec.query ?? {});
   // Header names are case-insensitive: merge them lower-cased, so that a protocol
   // header replaces a user one (`Content-Type` vs `content-type`) instead of
   // both being sent and joined into one comma-separated value.
-  const headers: Record<string, string> = userHeaders;
   for (const [name, value] of Object.entries(spec.headers ?? {})) headers[lowerCase(name)] = value;
   const init: RequestInit = { method: spec.method, headers };
   if (spec.body !== undefined) init.body = spec.body as BodyInit;
   if (signal) init.signal = signal;
-  return context.fetch(url, init);
-}
-
-function lowerCase(name: string): string {
-  return name.toLowerCase();
-}
-
-/** A refused or unresolvable connection sent nothing, so the outcome is known: not applied. */
-function neverSent(error: unknown): boolean {
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
-}
-
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status >= 500;
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason;
+  return context.fetch(buildRequestUrl(spec.url, userParams, spec.query ?? {}), init);
 }
 
 /** One signal that aborts when any of the given ones does. */
@@ -128,14 +113,11 @@ export function combineSignals(
   ...signals: Array<AbortSignal | undefined>
 ): AbortSignal | undefined {
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
+  return present.length > 1 ? AbortSignal.any(present) : present[0];
 }
 
 export function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const { cause } = error as { cause?: unknown };
+  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
 }

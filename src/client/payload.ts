@@ -1,9 +1,6 @@
-import type { Payload } from "./chunk.js";
+import { encodeUtf8, isBytes, type Payload } from "./chunk.js";
 import { ParseError } from "./errors.js";
 import type { JsonCodec } from "./options.js";
-
-const utf8Decoder = new TextDecoder();
-const utf8Encoder = new TextEncoder();
 
 /**
  * The JSON messages of a payload. A JSON body is one array; SSE delivers a
@@ -11,83 +8,55 @@ const utf8Encoder = new TextEncoder();
  * Anything that is not an array of JSON values is a {@link ParseError}.
  */
 export function payloadItems(payload: Payload, codec: JsonCodec, url: string): unknown[] {
-  switch (payload.kind) {
-    case "none":
-      return [];
-    case "bytes":
-      return parseArray(utf8Decoder.decode(payload.bytes), codec, url);
-    case "text":
-      return parseArray(payload.text, codec, url);
-    case "json-events": {
-      if (payload.events.length === 1) return parseArray(payload.events[0]!, codec, url, true);
-      const items: unknown[] = [];
-      for (const event of payload.events) {
-        for (const item of parseArray(event, codec, url, true)) items.push(item);
-      }
-      return items;
-    }
+  if (Array.isArray(payload)) {
+    return payload.flatMap((event) => parseArray(event, codec, url, true));
   }
+  const text = isBytes(payload) ? new TextDecoder().decode(payload) : (payload ?? "");
+  return parseArray(text, codec, url, false);
 }
 
-function parseArray(text: string, codec: JsonCodec, url: string, fromSse = false): unknown[] {
+function parseArray(text: string, codec: JsonCodec, url: string, fromSse: boolean): unknown[] {
   // An empty body means no messages (a 204, or a server that omits `[]`); an empty SSE data event does not.
   if (!fromSse && text.trim() === "") return [];
+  const preview = () => JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
   let value: unknown;
   try {
     value = codec.parse(text);
   } catch (error) {
-    throw new ParseError(`Invalid JSON from ${url}: ${preview(text)}`, { url, cause: error });
+    throw new ParseError(`Invalid JSON from ${url}: ${preview()}`, { url, cause: error });
   }
   if (!Array.isArray(value)) {
-    throw new ParseError(`Expected a JSON array of messages from ${url}, got ${preview(text)}`, {
+    throw new ParseError(`Expected a JSON array of messages from ${url}, got ${preview()}`, {
       url,
     });
   }
   return value;
 }
 
-function preview(text: string): string {
-  return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
+/** The text of a payload that is not bytes (a JSON batch from SSE is re-serialised as one array). */
+function payloadString(payload: Exclude<Payload, Uint8Array>, codec: JsonCodec, url: string) {
+  return Array.isArray(payload)
+    ? codec.stringify(payloadItems(payload, codec, url))
+    : (payload ?? "");
 }
 
-/** The payload as bytes (a JSON batch from SSE is re-serialised as one array). */
+/** The payload as bytes. */
 export function payloadBytes(payload: Payload, codec: JsonCodec, url: string): Uint8Array {
-  switch (payload.kind) {
-    case "none":
-      return new Uint8Array(0);
-    case "bytes":
-      return payload.bytes;
-    case "text":
-      return utf8Encoder.encode(payload.text);
-    case "json-events":
-      return utf8Encoder.encode(codec.stringify(payloadItems(payload, codec, url)));
-  }
+  return isBytes(payload) ? payload : encodeUtf8(payloadString(payload, codec, url));
 }
 
 /**
- * Decodes payloads to text, keeping a UTF-8 character that straddles two
+ * A payload-to-text decoder that keeps a UTF-8 character straddling two
  * chunks whole. The pending bytes are flushed when the reader is up to date.
  */
-export class TextPayloadDecoder {
-  private readonly decoder = new TextDecoder();
-
-  constructor(
-    private readonly codec: JsonCodec,
-    private readonly url: string,
-  ) {}
-
-  decode(payload: Payload, flush: boolean): string {
-    switch (payload.kind) {
-      case "none":
-        return flush ? this.decoder.decode() : "";
-      case "bytes":
-        return this.decoder.decode(payload.bytes, { stream: !flush });
-      case "text":
-        return this.decoder.decode() + payload.text;
-      case "json-events":
-        return (
-          this.decoder.decode() + this.codec.stringify(payloadItems(payload, this.codec, this.url))
-        );
-    }
-  }
+export function textDecoder(
+  codec: JsonCodec,
+  url: string,
+): (payload: Payload, flush: boolean) => string {
+  const decoder = new TextDecoder();
+  return (payload, flush) => {
+    if (isBytes(payload)) return decoder.decode(payload, { stream: !flush });
+    if (payload === undefined && !flush) return "";
+    return decoder.decode() + payloadString(payload, codec, url);
+  };
 }

@@ -1,14 +1,10 @@
-import { concatBytes } from "./chunk.js";
+import { concatBytes, encodeUtf8 } from "./chunk.js";
 import { InvalidArgumentError } from "./errors.js";
 import type { JsonCodec } from "./options.js";
+import type { ProducerSettings } from "./producer-options.js";
 
 /** What a producer accepts: text, bytes, or (JSON streams) any JSON value. */
 export type ProducerMessage = string | Uint8Array | unknown;
-
-const encoder = new TextEncoder();
-const OPEN = encoder.encode("[");
-const COMMA = encoder.encode(",");
-const CLOSE = encoder.encode("]");
 
 /**
  * Encodes one message for the wire. On a JSON stream a value is serialised
@@ -21,18 +17,17 @@ export function encodeMessage(
   codec: JsonCodec,
 ): Uint8Array {
   if (isByteArray(message)) return message;
-  if (json) {
-    const text = codec.stringify(message) as string | undefined;
-    if (text === undefined) {
-      throw new InvalidArgumentError("message", "a JSON message must be serialisable to JSON");
-    }
-    return encoder.encode(text);
+  if (!json && typeof message !== "string") {
+    throw new InvalidArgumentError(
+      "message",
+      "only text and bytes can be appended to a non-JSON stream",
+    );
   }
-  if (typeof message === "string") return encoder.encode(message);
-  throw new InvalidArgumentError(
-    "message",
-    "only text and bytes can be appended to a non-JSON stream",
-  );
+  const text = json ? (codec.stringify(message) as string | undefined) : (message as string);
+  if (text === undefined) {
+    throw new InvalidArgumentError("message", "a JSON message must be serialisable to JSON");
+  }
+  return encodeUtf8(text);
 }
 
 /**
@@ -42,26 +37,12 @@ export function encodeMessage(
  */
 export function estimateSize(message: ProducerMessage, codec: JsonCodec): number {
   if (isByteArray(message)) return message.length;
-  if (typeof message === "string") return utf8Length(message);
   try {
-    return utf8Length(codec.stringify(message) ?? "");
+    return encodeUtf8(typeof message === "string" ? message : (codec.stringify(message) ?? ""))
+      .length;
   } catch {
     return 64;
   }
-}
-
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 
 /**
@@ -71,12 +52,10 @@ function utf8Length(text: string): number {
  */
 export function batchBody(messages: readonly Uint8Array[], json: boolean): Uint8Array {
   if (!json) return concatBytes(messages);
-  const parts: Uint8Array[] = [OPEN];
-  messages.forEach((message, index) => {
-    if (index > 0) parts.push(COMMA);
-    parts.push(message);
-  });
-  parts.push(CLOSE);
+  const comma = encodeUtf8(",");
+  const parts = messages.flatMap((message) => [comma, message]);
+  parts[0] = encodeUtf8("["); // in place of the first comma
+  parts.push(encodeUtf8("]"));
   return concatBytes(parts);
 }
 
@@ -88,6 +67,21 @@ export interface PendingMessage {
   size: number;
 }
 
+/** A promise with its settle functions, for waits that other code ends. */
+export function deferred(): {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+} {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((done, fail) => {
+    resolve = done;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
 /** One sealed batch and its fate. */
 export class Batch {
   /** The epoch and sequence it was sent with; -1 while not (or no longer) on the wire. */
@@ -97,22 +91,17 @@ export class Batch {
   earlyRetries = 0;
   /** The request body, built when the batch is first dispatched. */
   body: Uint8Array | undefined;
-  readonly settled: Promise<void>;
   outcome: "pending" | "ok" | "failed" = "pending";
   /** Why it failed, once it did. */
   error: unknown;
-  private resolveSettled!: () => void;
-  private rejectSettled!: (error: unknown) => void;
+  private readonly settle = deferred();
+  readonly settled = this.settle.promise;
 
   constructor(
     /** Creation order: requeued batches keep their place. */
     readonly order: number,
     readonly messages: readonly PendingMessage[],
   ) {
-    this.settled = new Promise<void>((resolve, reject) => {
-      this.resolveSettled = resolve;
-      this.rejectSettled = reject;
-    });
     // Observed through flush(); an unobserved failure must not crash the host.
     this.settled.catch(() => undefined);
   }
@@ -124,112 +113,108 @@ export class Batch {
 
   succeed(): void {
     this.outcome = "ok";
-    this.resolveSettled();
+    this.settle.resolve();
   }
 
   fail(error: unknown): void {
     this.outcome = "failed";
     this.error = error;
-    this.rejectSettled(error);
+    this.settle.reject(error);
   }
 }
 
-/**
- * Collects appended messages and seals them into batches: when they reach
- * `maxBatchBytes` or `maxBatchItems` (only the full batches; the rest keeps lingering), when
- * `lingerMs` expires (0: at the end of the current task), or on demand.
- */
-export class BatchAccumulator {
-  private pending: PendingMessage[] = [];
-  private pendingBytes = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private microtaskScheduled = false;
-  private order = 0;
-
-  /** A linger expiry found the wire full: seal once a slot frees up. */
-  private deferred = false;
-
-  constructor(
-    private readonly maxBatchBytes: number,
-    private readonly maxBatchItems: number,
-    private readonly lingerMs: number,
-    private readonly onSealed: (batches: Batch[]) => void,
-    /**
-     * Whether a sealed batch could go out now. While it cannot, an expired
-     * linger keeps accumulating instead of queueing small batches: under load
-     * batches grow, rather than the queue growing by one tiny batch per linger.
-     */
-    private readonly canSend: () => boolean = () => true,
-  ) {}
-
-  /** The wire has room again: seal what a linger expiry held back. */
-  release(): void {
-    if (this.deferred && this.canSend()) this.seal();
-  }
-
+/** Collects appended messages and seals them into batches. */
+export interface BatchAccumulator {
   /** Messages not sealed yet. */
-  get count(): number {
-    return this.pending.length;
-  }
-
-  add(message: PendingMessage): void {
-    this.pending.push(message);
-    this.pendingBytes += message.size;
-    if (this.isFull()) this.seal(true);
-    if (this.pending.length === 0) return;
-    if (this.lingerMs > 0) {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        this.lingerExpired();
-      }, this.lingerMs);
-    } else if (!this.microtaskScheduled) {
-      this.microtaskScheduled = true;
-      queueMicrotask(() => {
-        this.microtaskScheduled = false;
-        this.lingerExpired();
-      });
-    }
-  }
-
+  readonly count: number;
+  add(message: PendingMessage): void;
   /**
    * Turns pending messages into batches of at most `maxBatchBytes` and
-   * `maxBatchItems` (a bigger
-   * message goes alone). `onlyFull`: only as many as reached the limit.
+   * `maxBatchItems` (a bigger message goes alone). `onlyFull`: only as many
+   * as reached the limit.
    */
-  seal(onlyFull = false): void {
-    if (!onlyFull) this.deferred = false;
-    const batches: Batch[] = [];
-    while (this.pending.length > 0 && (!onlyFull || this.isFull())) {
-      let bytes = 0;
-      let count = 0;
-      while (
-        count < this.pending.length &&
-        count < this.maxBatchItems &&
-        (count === 0 || bytes + this.pending[count]!.size <= this.maxBatchBytes)
-      ) {
-        bytes += this.pending[count]!.size;
-        count++;
+  seal(onlyFull?: boolean): void;
+  /** The wire has room again: seal what a linger expiry held back. */
+  release(): void;
+  cancelTimer(): void;
+}
+
+/**
+ * Seals batches when the pending messages reach `maxBatchBytes` or
+ * `maxBatchItems` (only the full batches; the rest keeps lingering), when
+ * `lingerMs` expires (0: at the end of the current task), or on demand.
+ * `canSend`: whether a sealed batch could go out now. While it cannot, an
+ * expired linger keeps accumulating instead of queueing small batches: under
+ * load batches grow, rather than the queue growing by one tiny batch per linger.
+ */
+export function batchAccumulator(
+  { maxBatchBytes, maxBatchItems, lingerMs }: ProducerSettings,
+  onSealed: (batches: Batch[]) => void,
+  canSend: () => boolean,
+): BatchAccumulator {
+  const pending: PendingMessage[] = [];
+  let pendingBytes = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let microtaskScheduled = false;
+  let order = 0;
+  /** A linger expiry found the wire full: seal once a slot frees up. */
+  let deferred = false;
+  const isFull = () => pendingBytes >= maxBatchBytes || pending.length >= maxBatchItems;
+  const lingerExpired = () => {
+    if (canSend()) self.seal();
+    else if (pending.length > 0) deferred = true;
+  };
+
+  const self: BatchAccumulator = {
+    get count() {
+      return pending.length;
+    },
+    add(message) {
+      pending.push(message);
+      pendingBytes += message.size;
+      if (isFull()) self.seal(true);
+      if (pending.length === 0) return;
+      if (lingerMs > 0) {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          lingerExpired();
+        }, lingerMs);
+      } else if (!microtaskScheduled) {
+        microtaskScheduled = true;
+        queueMicrotask(() => {
+          microtaskScheduled = false;
+          lingerExpired();
+        });
       }
-      this.pendingBytes -= bytes;
-      batches.push(new Batch(this.order++, this.pending.splice(0, count)));
-    }
-    if (this.pending.length === 0) this.cancelTimer();
-    this.onSealed(batches);
-  }
-
-  private lingerExpired(): void {
-    if (this.canSend()) this.seal();
-    else if (this.pending.length > 0) this.deferred = true;
-  }
-
-  private isFull(): boolean {
-    return this.pendingBytes >= this.maxBatchBytes || this.pending.length >= this.maxBatchItems;
-  }
-
-  cancelTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
+    },
+    seal(onlyFull = false) {
+      if (!onlyFull) deferred = false;
+      const batches: Batch[] = [];
+      while (pending.length > 0 && (!onlyFull || isFull())) {
+        let bytes = 0;
+        let count = 0;
+        while (
+          count < pending.length &&
+          count < maxBatchItems &&
+          (count === 0 || bytes + pending[count]!.size <= maxBatchBytes)
+        ) {
+          bytes += pending[count++]!.size;
+        }
+        pendingBytes -= bytes;
+        batches.push(new Batch(order++, pending.splice(0, count)));
+      }
+      if (pending.length === 0) self.cancelTimer();
+      onSealed(batches);
+    },
+    release() {
+      if (deferred && canSend()) self.seal();
+    },
+    cancelTimer() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+  return self;
 }
 
 /** A Uint8Array, also from another realm (an iframe, or jsdom's TextEncoder), where `instanceof` fails. */

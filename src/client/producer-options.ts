@@ -1,5 +1,5 @@
 import type { ClientContext } from "./context.js";
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError, requireArgument, type DurableStreamError } from "./errors.js";
 import type { DynamicRecord } from "./options.js";
 
 /** Options of an idempotent producer (`stream.producer(id, options)`). */
@@ -23,6 +23,22 @@ export interface ProducerOptions {
   /** Extra headers on the producer's requests (protocol headers always win). */
   headers?: DynamicRecord;
 }
+
+/** Which batch an error concerns. */
+export interface ProducerErrorInfo {
+  readonly epoch: number;
+  /** The batch's sequence number; -1 if it was never sent. */
+  readonly seq: number;
+  readonly messageCount: number;
+}
+
+/** Receives every batch failure, once per batch. */
+export type ProducerErrorListener = (error: DurableStreamError, batch: ProducerErrorInfo) => void;
+
+/** Receives a notice that the producer's counters or state changed. */
+export type ProducerChangeListener = () => void;
+
+export type ProducerListener = ProducerErrorListener | ProducerChangeListener;
 
 /** What the producer needs from its stream handle. Internal. */
 export interface ProducerHost {
@@ -61,25 +77,25 @@ export function resolveProducerSettings(id: string, options: ProducerOptions): P
     maxBufferedBytes: options.maxBufferedBytes ?? 64 << 20,
     headers: options.headers,
   };
-  if (!Number.isSafeInteger(settings.epoch) || settings.epoch < 0) {
-    throw new InvalidArgumentError(
-      "epoch",
-      `must be a non-negative integer, got ${settings.epoch}`,
-    );
+  const { epoch, lingerMs } = settings;
+  requireArgument(
+    Number.isSafeInteger(epoch) && epoch >= 0,
+    "epoch",
+    "a non-negative integer",
+    epoch,
+  );
+  requireArgument(lingerMs >= 0 && Number.isFinite(lingerMs), "lingerMs", "0 or more", lingerMs);
+  for (const name of POSITIVE_INTEGERS) {
+    const value = settings[name];
+    requireArgument(Number.isSafeInteger(value) && value > 0, name, "a positive integer", value);
   }
-  if (!(settings.lingerMs >= 0) || !Number.isFinite(settings.lingerMs)) {
-    throw new InvalidArgumentError("lingerMs", `must be 0 or more, got ${settings.lingerMs}`);
-  }
-  requirePositiveInteger("maxBatchBytes", settings.maxBatchBytes);
-  requirePositiveInteger("maxBatchItems", settings.maxBatchItems);
-  requirePositiveInteger("maxInFlight", settings.maxInFlight);
-  requirePositiveInteger("maxBufferedMessages", settings.maxBufferedMessages);
-  requirePositiveInteger("maxBufferedBytes", settings.maxBufferedBytes);
   return settings;
 }
 
-function requirePositiveInteger(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(name, `must be a positive integer, got ${value}`);
-  }
-}
+const POSITIVE_INTEGERS = [
+  "maxBatchBytes",
+  "maxBatchItems",
+  "maxInFlight",
+  "maxBufferedMessages",
+  "maxBufferedBytes",
+] as const;

@@ -1,4 +1,4 @@
-import { NO_PAYLOAD, concatBytes, isEmptyPayload, type Payload, type RawChunk } from "./chunk.js";
+import { concatBytes, type Payload, type RawChunk } from "./chunk.js";
 import type { ClientContext } from "./context.js";
 import { isJsonContentType, normalizeContentType } from "./content-type.js";
 import { DurableStreamError, NetworkError, ParseError } from "./errors.js";
@@ -9,21 +9,18 @@ import {
   STREAM_UP_TO_DATE,
   isTrueHeader,
 } from "./headers.js";
-import { combineSignals, describe, sendRequest, type RequestSpec } from "./http.js";
+import { combineSignals, describe, sendRequest } from "./http.js";
 import { Offset, compareOffsets } from "./offset.js";
 import type { LiveMode, ReadOptions } from "./read-options.js";
 import { backoffDelay, sleep } from "./retry.js";
-import { readSseConnection } from "./sse-reader.js";
-import { documentVisibility, whenVisible, type VisibilityWatcher } from "./visibility.js";
+import { sseBatches } from "./sse-reader.js";
+import { documentVisibility, whenVisible } from "./visibility.js";
 
 /**
  * A response body larger than this is handed on in pieces as it arrives, so
  * memory stays flat however large the server's responses are.
  */
-export const PIECE_BYTES = 1 << 20;
-
-/** The abort reason used to stop a live request when the tab is hidden. */
-const PAUSED = Symbol("paused");
+const PIECE_BYTES = 1 << 20;
 
 /** Observer of the transport, for status displays. Internal. */
 export interface ReadSessionObserver {
@@ -33,302 +30,253 @@ export interface ReadSessionObserver {
   onConnected?(): void;
 }
 
-/**
- * The transport of one read: catch-up GETs, then long-polls or an SSE
- * connection, with retries, pause while hidden, and resumption from the last
- * offset after any failure. It yields {@link RawChunk}s; the consumption API
- * lives in `StreamResponse`.
- */
-export class ReadSession {
+/** The transport of one read, as `StreamResponse` sees it. Internal. */
+export interface ReadSession {
+  readonly url: string;
+  /** The live mode asked for. */
+  readonly live: LiveMode;
+  readonly startOffset: string;
   offset: string;
   cursor: string | undefined;
-  upToDate = false;
-  closed = false;
+  upToDate: boolean;
+  closed: boolean;
   /** The stream's content type as the server sent it. */
   contentType: string | undefined;
   /** HTTP status of the first response. */
-  status = 0;
-  readonly startOffset: string;
-
-  private readonly controller = new AbortController();
-  private readonly signal: AbortSignal;
-  private readonly visibility: VisibilityWatcher | undefined;
-  private liveTransport: "long-poll" | "sse" | undefined;
-  private first: Response | undefined;
-  /** After a pause, one plain GET picks up what arrived while hidden. */
-  private skipLiveOnce = false;
-  /** Bytes of an interrupted response already handed on; skipped on the retry. */
-  private skipBytes = 0;
-  private failures = 0;
-  private shortSseConnections = 0;
-
-  constructor(
-    private readonly context: ClientContext,
-    readonly url: string,
-    private readonly options: ReadOptions,
-    knownContentType: string | undefined,
-    private readonly observer: ReadSessionObserver = {},
-  ) {
-    this.offset = options.checkpoint?.offset ?? options.offset ?? Offset.beginning;
-    this.cursor = options.checkpoint?.cursor;
-    this.startOffset = this.offset;
-    this.contentType = knownContentType;
-    this.signal = combineSignals(options.signal, this.controller.signal)!;
-    this.visibility =
-      options.pauseWhenHidden === false ? undefined : (options.visibility ?? documentVisibility());
-  }
-
-  /** The live mode asked for. */
-  get live(): LiveMode {
-    return this.options.live ?? "off";
-  }
-
-  /**
-   * Sends the first request so errors such as 404 surface from `read()`. It
-   * carries no `live`, keeping catch-up cacheable, except a long-poll from `now`.
-   */
-  async start(): Promise<void> {
-    // From `now` there is nothing to catch up on (and nothing cacheable), so a
-    // long-poll can start waiting at once, as the protocol intends.
-    const liveFirst = this.offset === Offset.now && this.live === "long-poll";
-    this.first = await this.request(liveFirst);
-    this.status = this.first.status;
-    this.contentType = this.first.headers.get("content-type") ?? this.contentType;
-    this.liveTransport = this.chooseLiveTransport();
-  }
-
+  status: number;
+  /** The transport loop, once. Ends at up to date (`live: "off"`), at close, or on cancel. */
+  chunks(): AsyncGenerator<RawChunk>;
   /** Stops the read; iteration ends quietly. */
-  cancel(reason?: unknown): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason ?? new CancelledRead());
-  }
+  cancel(reason?: unknown): void;
+}
 
-  get cancelled(): boolean {
-    return this.controller.signal.aborted;
-  }
+/**
+ * Opens the transport of one read: catch-up GETs, then long-polls or an SSE
+ * connection, with retries, pause while hidden, and resumption from the last
+ * offset after any failure. Resolves once the first response arrived, so
+ * errors such as 404 surface from `read()`. Its state lives in this closure,
+ * out of reach of callers (and of proxies wrapping the response).
+ */
+export async function openReadSession(
+  context: ClientContext,
+  url: string,
+  options: ReadOptions,
+  knownContentType: string | undefined,
+  observer: ReadSessionObserver = {},
+): Promise<ReadSession> {
+  const controller = new AbortController();
+  const sessionSignal = combineSignals(options.signal, controller.signal)!;
+  const visibility =
+    options.pauseWhenHidden === false ? undefined : (options.visibility ?? documentVisibility());
+  const live = options.live ?? "off";
+  const startOffset = options.checkpoint?.offset ?? options.offset ?? Offset.beginning;
+  let transport: LiveMode;
+  let first: Response | undefined;
+  /** After a pause, one plain GET picks up what arrived while hidden. */
+  let skipLiveOnce = false;
+  /** Bytes of an interrupted response already handed on; skipped on the retry. */
+  let skipBytes = 0;
+  let failures = 0;
+  let shortSseConnections = 0;
 
-  /** The transport loop. Ends at up to date (`live: "off"`), at close, or on cancel. */
-  async *chunks(): AsyncGenerator<RawChunk> {
-    try {
-      let response = this.first;
-      this.first = undefined;
-      for (;;) {
-        if (response === undefined) {
-          if (this.closed || (this.upToDate && this.live === "off")) return;
-          if (this.upToDate && this.liveTransport === "sse" && !this.skipLiveOnce) {
-            yield* this.sseLoop();
-            continue;
+  const cancel = (reason?: unknown): void => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+
+  const session: ReadSession = {
+    url,
+    live,
+    startOffset,
+    offset: startOffset,
+    cursor: options.checkpoint?.cursor,
+    upToDate: false,
+    closed: false,
+    contentType: knownContentType,
+    status: 0,
+    cancel,
+    async *chunks() {
+      try {
+        let response = first;
+        first = undefined;
+        for (;;) {
+          if (!response) {
+            if (session.closed || (session.upToDate && live === "off")) return;
+            if (session.upToDate && transport === "sse" && !skipLiveOnce) {
+              yield* sseLoop();
+              continue;
+            }
+            response = await liveRequest();
+            if (!response) continue;
           }
-          response = await this.liveRequest();
-          if (response === undefined) continue;
+          try {
+            yield* httpChunks(response, session.offset);
+            failures = skipBytes = 0;
+          } catch (error) {
+            await backoff(error);
+          }
+          response = undefined;
         }
-        const requestOffset = this.offset;
-        try {
-          yield* this.httpChunks(response, requestOffset);
-          this.failures = 0;
-          this.skipBytes = 0;
-        } catch (error) {
-          if (!isTransientBodyFailure(error, this.signal)) throw error;
-          await this.backoffAfterFailure(error);
-        }
-        response = undefined;
+      } catch (error) {
+        if (controller.signal.aborted && !options.signal?.aborted) return;
+        throw error;
+      } finally {
+        cancel();
       }
-    } catch (error) {
-      if (this.controller.signal.aborted && !this.options.signal?.aborted) return;
-      throw error;
-    } finally {
-      this.cancel();
-    }
-  }
+    },
+  };
 
-  private chooseLiveTransport(): "long-poll" | "sse" | undefined {
-    switch (this.live) {
-      case "off":
-        return undefined;
-      case "long-poll":
-        return "long-poll";
-      case "sse":
-        return "sse";
-      case "auto":
-        // SSE only where it is lossless: an event-stream line cannot carry a bare
-        // CR, and servers that write `data:` without the separating space (the
-        // reference server does) lose a text line's leading space. JSON text
-        // starts with `[`, so JSON streams are safe; text and bytes long-poll.
-        return isJsonContentType(this.contentType) ? "sse" : "long-poll";
-    }
-  }
+  /** A GET from the current offset; `live` ones carry the cursor. */
+  const request = async (mode?: "long-poll" | "sse", signal?: AbortSignal) => {
+    const { offset } = session;
+    const response = await sendRequest(
+      context,
+      {
+        method: "GET",
+        url,
+        query: { offset, live: mode, cursor: mode && session.cursor },
+        call: { ...options, signal: undefined },
+        signal: combineSignals(sessionSignal, signal),
+        retry: "all",
+        error: { operation: "read", offset },
+      },
+      (info) => observer.onRetry?.(info),
+    );
+    // An SSE connection reports its health by delivering batches instead.
+    if (mode !== "sse") observer.onConnected?.();
+    return response;
+  };
 
   /** A long-poll (or, right after a pause, a plain GET); `undefined` when paused meanwhile. */
-  private async liveRequest(): Promise<Response | undefined> {
-    const resuming = this.skipLiveOnce;
-    const live = this.upToDate && !resuming;
-    this.skipLiveOnce = false;
-    if (!live) {
+  const liveRequest = async (): Promise<Response | undefined> => {
+    const resuming = skipLiveOnce;
+    skipLiveOnce = false;
+    if (!session.upToDate || resuming) {
       // The catch-up GET after a pause waits for the page to be shown again.
-      if (resuming) await this.waitUntilVisible();
-      return this.request(false);
+      if (resuming) await waitUntilVisible();
+      return request();
     }
-    await this.waitUntilVisible();
-    const pause = this.pauseOnHide();
+    const pause = await pauseOnHide();
     try {
-      return await this.request(true, pause.signal);
+      return await request("long-poll", pause.signal);
     } catch (error) {
-      if (pause.signal.aborted && pause.signal.reason === PAUSED && !this.signal.aborted) {
-        this.skipLiveOnce = true;
-        return undefined;
-      }
-      throw error;
+      if (!pause.paused()) throw error;
+      skipLiveOnce = true;
+      return undefined;
     } finally {
       pause.dispose();
     }
-  }
-
-  private async request(live: boolean, extraSignal?: AbortSignal): Promise<Response> {
-    const spec: RequestSpec = {
-      method: "GET",
-      url: this.url,
-      query: {
-        offset: this.offset,
-        live: live ? "long-poll" : undefined,
-        cursor: live ? this.cursor : undefined,
-      },
-      call: { ...this.options, signal: undefined },
-      signal: combineSignals(this.signal, extraSignal),
-      retry: "all",
-      error: { operation: "read", offset: this.offset },
-    };
-    const response = await sendRequest(this.context, spec, (info) => this.observer.onRetry?.(info));
-    this.observer.onConnected?.();
-    return response;
-  }
+  };
 
   /** Turns one HTTP response into chunks, in pieces if its body is large. */
-  private async *httpChunks(response: Response, requestOffset: string): AsyncGenerator<RawChunk> {
-    const { headers } = response;
+  async function* httpChunks(response: Response, requestOffset: string): AsyncGenerator<RawChunk> {
+    const { headers, status, body } = response;
     const closed = isTrueHeader(headers.get(STREAM_CLOSED));
     const nextOffset = headers.get(STREAM_NEXT_OFFSET);
-    const cursor = headers.get(STREAM_CURSOR) ?? this.cursor;
+    const cursor = headers.get(STREAM_CURSOR) ?? session.cursor;
     const upToDate = closed || headers.has(STREAM_UP_TO_DATE);
     const pieces: Uint8Array[] = [];
     let held = 0;
-    let skip = this.skipBytes;
-    if (response.body !== null && response.status !== 204) {
-      const reader = response.body.getReader();
-      try {
-        for (;;) {
-          let result: ReadableStreamReadResult<Uint8Array>;
-          try {
-            result = await reader.read();
-          } catch (error) {
-            // An abort (cancel or the caller's signal) is not a broken connection.
-            if (this.signal.aborted) throw this.signal.reason;
-            throw new BodyInterrupted(error);
-          }
-          if (result.done) break;
-          let bytes = result.value;
-          if (skip > 0) {
-            const dropped = Math.min(skip, bytes.length);
-            bytes = bytes.subarray(dropped);
-            skip -= dropped;
-          }
-          if (bytes.length === 0) continue;
-          pieces.push(bytes);
-          held += bytes.length;
-          if (held >= PIECE_BYTES && !this.isJson()) {
-            // A piece of a larger response: its checkpoint stays at the response's start.
-            const payload: Payload = { kind: "bytes", bytes: concatBytes(pieces, held) };
-            this.skipBytes += held;
-            pieces.length = 0;
-            held = 0;
-            yield this.chunk(payload, requestOffset, this.cursor, false, false, true);
-          }
+    let skip = skipBytes;
+    const reader = status === 204 ? undefined : body?.getReader();
+    try {
+      while (reader) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          // An abort (cancel or the caller's signal) is not a broken connection.
+          if (sessionSignal.aborted) throw sessionSignal.reason;
+          throw new NetworkError(`Connection to ${url} broke mid-response: ${describe(error)}`, {
+            url,
+            cause: error,
+          });
         }
-      } finally {
-        reader.releaseLock();
+        if (result.done) break;
+        let bytes = result.value;
+        if (skip > 0) {
+          const dropped = Math.min(skip, bytes.length);
+          bytes = bytes.subarray(dropped);
+          skip -= dropped;
+        }
+        if (bytes.length === 0) continue;
+        pieces.push(bytes);
+        held += bytes.length;
+        if (held >= PIECE_BYTES && !isJsonContentType(session.contentType)) {
+          // A piece of a larger response: its checkpoint stays at the response's start.
+          const payload = concatBytes(pieces, held);
+          skipBytes += held;
+          pieces.length = held = 0;
+          yield chunk(payload, requestOffset, session.cursor, false, false, true);
+        }
       }
+    } finally {
+      reader?.releaseLock();
     }
-    if (nextOffset === null && (held > 0 || this.skipBytes > 0)) {
-      throw new ParseError(`Response from ${this.url} carries data but no Stream-Next-Offset`, {
-        url: this.url,
-        status: response.status,
-      });
+    const resumed = held > 0 || skipBytes > 0;
+    if (nextOffset === null && resumed) {
+      throw parseError("sent data without a Stream-Next-Offset", status);
     }
-    const offset = this.forward(
-      nextOffset ?? requestOffset,
-      requestOffset,
-      held > 0,
-      response.status,
-    );
-    if (!upToDate && offset === requestOffset && held === 0 && this.skipBytes === 0) {
-      throw new ParseError(`Server made no progress at offset ${offset} of ${this.url}`, {
-        url: this.url,
-        status: response.status,
-      });
+    const offset = forward(nextOffset ?? requestOffset, requestOffset, held > 0, status);
+    if (!upToDate && offset === requestOffset && !resumed) {
+      throw parseError(`made no progress at offset ${offset}`, status);
     }
-    const payload: Payload =
-      held > 0 ? { kind: "bytes", bytes: concatBytes(pieces, held) } : NO_PAYLOAD;
-    yield this.chunk(payload, offset, cursor, upToDate, closed, false);
+    yield chunk(held > 0 ? concatBytes(pieces, held) : undefined, offset, cursor, upToDate, closed);
   }
 
   /** Holds SSE connections until the stream closes, the transport falls back, or a pause. */
-  private async *sseLoop(): AsyncGenerator<RawChunk> {
-    const minConnectionMs = this.options.sse?.minConnectionMs ?? 1000;
-    const maxShort = this.options.sse?.maxShortConnections ?? 3;
-    while (!this.closed) {
-      await this.waitUntilVisible();
-      const pause = this.pauseOnHide();
+  async function* sseLoop(): AsyncGenerator<RawChunk> {
+    const { minConnectionMs = 1000, maxShortConnections = 3 } = options.sse ?? {};
+    while (!session.closed) {
+      const pause = await pauseOnHide();
       // A connection's life starts when it delivers its first event: an attempt
       // that never opened (its request failed, retries included) dies young.
       let openedAt: number | undefined;
       try {
-        const connection = readSseConnection({
-          context: this.context,
-          url: this.url,
-          offset: this.offset,
-          cursor: this.cursor,
-          contentType: this.contentType,
-          call: { ...this.options, signal: undefined },
-          signal: combineSignals(this.signal, pause.signal)!,
-          onRetry: (info) => this.observer.onRetry?.(info),
-        });
-        for await (const event of connection) {
-          openedAt ??= Date.now();
-          if (event.kind === "unsupported") {
-            if (this.live === "sse") {
-              throw new DurableStreamError("NOT_SUPPORTED", event.message, { url: this.url });
-            }
-            this.liveTransport = "long-poll";
-            return;
+        const { headers, body } = await request("sse", pause.signal);
+        const type = normalizeContentType(headers.get("content-type"));
+        if (type !== "text/event-stream" || body === null) {
+          await body?.cancel();
+          if (live === "sse") {
+            throw new DurableStreamError(
+              "NOT_SUPPORTED",
+              `Expected text/event-stream from ${url} for live=sse, got ${type ?? "no content type"}`,
+              { url },
+            );
           }
-          this.failures = 0;
-          yield this.chunk(
-            event.payload,
-            this.forward(event.offset, this.offset, !isEmptyPayload(event.payload), 200),
-            event.cursor ?? this.cursor,
-            event.upToDate,
-            event.closed,
-            false,
+          transport = "long-poll";
+          return;
+        }
+        const json = isJsonContentType(session.contentType);
+        const signal = combineSignals(sessionSignal, pause.signal)!;
+        for await (const batch of sseBatches(body, headers, url, json, signal)) {
+          openedAt ??= Date.now();
+          failures = 0;
+          const { payload } = batch;
+          const offset = forward(batch.offset, session.offset, !!payload?.length, 200);
+          yield chunk(
+            payload,
+            offset,
+            batch.cursor ?? session.cursor,
+            batch.upToDate,
+            batch.closed,
           );
         }
       } catch (error) {
-        if (pause.signal.aborted && !this.signal.aborted) continue;
-        if (!isTransientBodyFailure(error, this.signal)) throw error;
+        if (pause.paused()) continue;
+        if (!isTransient(error)) throw error;
       } finally {
         pause.dispose();
       }
-      if (this.closed) return;
+      if (session.closed) return;
       if (openedAt !== undefined && Date.now() - openedAt >= minConnectionMs) {
-        this.shortSseConnections = 0;
+        shortSseConnections = 0;
         continue;
       }
-      this.shortSseConnections++;
-      if (this.shortSseConnections >= maxShort) {
-        this.liveTransport = "long-poll";
+      if (++shortSseConnections >= maxShortConnections) {
+        transport = "long-poll";
         return;
       }
-      await sleep(
-        Math.min(5000, backoffDelay(this.context.retry, this.shortSseConnections, undefined)),
-        this.signal,
-      );
+      await sleep(Math.min(5000, backoffDelay(context.retry, shortSseConnections)), sessionSignal);
     }
   }
 
@@ -339,102 +287,92 @@ export class ReadSession {
    * data twice, so the reader stays where it is. Data under an older offset is a
    * protocol violation.
    */
-  private forward(next: string, from: string, hasData: boolean, status: number): string {
+  const forward = (next: string, from: string, hasData: boolean, status: number): string => {
     if (from === Offset.beginning || from === Offset.now || compareOffsets(next, from) >= 0) {
       return next;
     }
     if (!hasData) return from;
-    throw new ParseError(
-      `Server moved the offset of ${this.url} backwards (${from} to ${next}) with data`,
-      { url: this.url, status },
-    );
-  }
+    throw parseError(`moved the offset backwards (${from} to ${next}) with data`, status);
+  };
+
+  const parseError = (problem: string, status: number) =>
+    new ParseError(`Server ${problem}: ${url}`, { url, status });
 
   /** Updates the session state and builds the chunk the consumer sees. */
-  private chunk(
+  const chunk = (
     payload: Payload,
     offset: string,
     cursor: string | undefined,
     upToDate: boolean,
     closed: boolean,
-    partial: boolean,
-  ): RawChunk {
-    const checkpoint = partial ? { offset: this.offset, cursor: this.cursor } : { offset, cursor };
+    partial = false,
+  ): RawChunk => {
+    const checkpoint = partial
+      ? { offset: session.offset, cursor: session.cursor }
+      : { offset, cursor };
     if (!partial) {
-      this.offset = offset;
-      this.cursor = cursor;
-      this.upToDate = upToDate || closed;
-      this.closed = this.closed || closed;
+      session.offset = offset;
+      session.cursor = cursor;
+      session.upToDate = upToDate || closed;
+      session.closed ||= closed;
     }
     return {
-      payload,
       offset: checkpoint.offset,
       cursor,
-      upToDate: this.upToDate && !partial,
-      partial,
-      closed,
       checkpoint,
+      upToDate: session.upToDate && !partial,
+      closed,
+      partial,
+      payload,
     };
-  }
+  };
 
-  private isJson(): boolean {
-    return normalizeContentType(this.contentType) === "application/json";
-  }
+  /** A broken connection: worth resuming from the last offset, unless the read was stopped. */
+  const isTransient = (error: unknown): error is NetworkError =>
+    !sessionSignal.aborted && error instanceof NetworkError;
 
-  private async backoffAfterFailure(error: unknown): Promise<void> {
-    const failure =
-      error instanceof BodyInterrupted
-        ? new NetworkError(
-            `Connection to ${this.url} broke mid-response: ${describe(error.cause)}`,
-            {
-              url: this.url,
-              cause: error.cause,
-            },
-          )
-        : (error as DurableStreamError);
-    if (this.failures >= this.context.retry.maxRetries) throw failure;
-    const delayMs = backoffDelay(this.context.retry, this.failures, undefined);
-    this.failures++;
-    this.observer.onRetry?.({ attempt: this.failures, delayMs, error: failure });
-    await sleep(delayMs, this.signal);
-  }
+  /** Waits out a transient failure (or rethrows it when it is not one, or retries are spent). */
+  const backoff = async (error: unknown): Promise<void> => {
+    if (!isTransient(error) || failures >= context.retry.maxRetries) throw error;
+    const delayMs = backoffDelay(context.retry, failures++);
+    observer.onRetry?.({ attempt: failures, delayMs, error });
+    await sleep(delayMs, sessionSignal);
+  };
 
-  private async waitUntilVisible(): Promise<void> {
-    if (!this.visibility?.hidden()) return;
-    this.observer.onPause?.(true);
-    await whenVisible(this.visibility, this.signal);
-    this.observer.onPause?.(false);
-  }
+  const waitUntilVisible = async (): Promise<void> => {
+    if (!visibility?.hidden()) return;
+    observer.onPause?.(true);
+    await whenVisible(visibility, sessionSignal);
+    observer.onPause?.(false);
+  };
 
-  /** A signal that aborts with {@link PAUSED} when the tab becomes hidden. */
-  private pauseOnHide(): { signal: AbortSignal; dispose(): void } {
-    const controller = new AbortController();
-    const visibility = this.visibility;
-    if (!visibility) return { signal: controller.signal, dispose() {} };
-    const unsubscribe = visibility.subscribe(() => {
-      if (visibility.hidden()) controller.abort(PAUSED);
+  /**
+   * Once the page is visible: a signal that aborts when it is hidden again,
+   * whether that is what stopped a request, and the unsubscribe function.
+   */
+  const pauseOnHide = async () => {
+    await waitUntilVisible();
+    const pause = new AbortController();
+    const unsubscribe = visibility?.subscribe(() => {
+      if (visibility.hidden()) pause.abort();
     });
-    return { signal: controller.signal, dispose: unsubscribe };
-  }
-}
+    return {
+      signal: pause.signal,
+      paused: () => pause.signal.aborted && !sessionSignal.aborted,
+      dispose: () => unsubscribe?.(),
+    };
+  };
 
-/** The reason `cancel()` aborts with. */
-export class CancelledRead extends Error {
-  constructor() {
-    super("The read was cancelled");
-    this.name = "CancelledRead";
-  }
-}
-
-/** A response body that broke off after its headers arrived. */
-class BodyInterrupted extends Error {
-  constructor(cause: unknown) {
-    super("Response body interrupted", { cause });
-  }
-}
-
-function isTransientBodyFailure(error: unknown, signal: AbortSignal): boolean {
-  if (signal.aborted) return false;
-  if (error instanceof BodyInterrupted) return true;
-  return error instanceof DurableStreamError && error.code === "NETWORK_ERROR";
+  // The first request carries no `live`, keeping catch-up cacheable, except a
+  // long-poll from `now`: there is nothing to catch up on, so it can wait at once.
+  first = await request(startOffset === Offset.now && live === "long-poll" ? live : undefined);
+  session.status = first.status;
+  session.contentType = first.headers.get("content-type") ?? session.contentType;
+  // "auto" tails with SSE only where it is lossless: an event-stream line cannot
+  // carry a bare CR, and servers that write `data:` without the separating space
+  // (the reference server does) lose a text line's leading space. JSON text
+  // starts with `[`, so JSON streams are safe; text and bytes long-poll.
+  transport =
+    live === "auto" ? (isJsonContentType(session.contentType) ? "sse" : "long-poll") : live;
+  return session;
 }

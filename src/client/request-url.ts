@@ -7,7 +7,8 @@ import type { DynamicRecord } from "./options.js";
  */
 export function resolveStreamUrl(path: string, baseUrl: string | undefined): string {
   if (/^[a-z][a-z\d+.-]*:/i.test(path)) return new URL(path).href;
-  const base = baseUrl ?? browserOrigin();
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  const base = baseUrl ?? (origin && origin !== "null" ? origin : undefined);
   if (base === undefined) {
     throw new InvalidArgumentError(
       "url",
@@ -16,20 +17,11 @@ export function resolveStreamUrl(path: string, baseUrl: string | undefined): str
   }
   const baseUrlObject = new URL(base);
   const prefix = baseUrlObject.pathname.replace(/\/+$/, "");
-  const [pathPart, query] = splitOnce(path, "?");
+  const queryAt = path.indexOf("?");
+  const pathPart = queryAt < 0 ? path : path.slice(0, queryAt);
   const joined = new URL(`${prefix}/${pathPart.replace(/^\/+/, "")}`, baseUrlObject.origin);
-  if (query !== undefined) joined.search = query;
+  if (queryAt >= 0) joined.search = path.slice(queryAt + 1);
   return joined.href;
-}
-
-function splitOnce(text: string, separator: string): [string, string | undefined] {
-  const index = text.indexOf(separator);
-  return index < 0 ? [text, undefined] : [text.slice(0, index), text.slice(index + 1)];
-}
-
-function browserOrigin(): string | undefined {
-  const location = (globalThis as { location?: { origin?: string } }).location;
-  return location?.origin && location.origin !== "null" ? location.origin : undefined;
 }
 
 /**
@@ -43,15 +35,13 @@ export function buildRequestUrl(
   protocolParams: Readonly<Record<string, string | undefined>>,
 ): string {
   const url = new URL(streamUrl);
-  const merged = new Map<string, string>();
-  for (const [key, value] of url.searchParams) merged.set(key, value);
-  for (const [key, value] of Object.entries(userParams)) merged.set(key, value);
+  const merged = new Map([...url.searchParams, ...Object.entries(userParams)]);
   for (const [key, value] of Object.entries(protocolParams)) {
     if (value !== undefined) merged.set(key, value);
     else merged.delete(key);
   }
-  const keys = [...merged.keys()].sort();
-  url.search = keys
+  url.search = [...merged.keys()]
+    .sort()
     .map((key) => `${encodeURIComponent(key)}=${encodeURIComponent(merged.get(key)!)}`)
     .join("&");
   return url.href;
@@ -68,20 +58,19 @@ export async function resolveDynamicRecord(
   signal: AbortSignal,
   normalizeKey: (key: string) => string = (key) => key,
 ): Promise<Record<string, string>> {
-  const entries: Array<[string, string | Promise<string | undefined>]> = [];
   const merged = new Map<string, DynamicRecord[string]>();
   for (const record of records) {
-    if (!record) continue;
-    for (const [key, value] of Object.entries(record)) merged.set(normalizeKey(key), value);
+    for (const [key, value] of Object.entries(record ?? {})) merged.set(normalizeKey(key), value);
   }
-  for (const [key, value] of merged) {
-    entries.push([key, typeof value === "function" ? Promise.resolve(value({ signal })) : value]);
-  }
+  // Every function is called before any is awaited, so they run concurrently.
+  const entries = [...merged].map(([key, value]) =>
+    Promise.resolve(typeof value === "function" ? value({ signal }) : value).then(
+      (resolved) => [key, resolved] as const,
+    ),
+  );
   const out: Record<string, string> = {};
-  const values = await Promise.all(entries.map(([, value]) => value));
-  entries.forEach(([key], index) => {
-    const value = values[index];
+  for (const [key, value] of await Promise.all(entries)) {
     if (value !== undefined) out[key] = value;
-  });
+  }
   return out;
 }

@@ -1,9 +1,9 @@
 import {
-  chunkMeta,
   concatBytes,
-  isEmptyPayload,
   type ByteChunk,
+  type ChunkMeta,
   type JsonBatch,
+  type Payload,
   type RawChunk,
   type TextChunk,
 } from "./chunk.js";
@@ -11,7 +11,7 @@ import { isJsonContentType } from "./content-type.js";
 import { DurableStreamError } from "./errors.js";
 import type { Checkpoint, Offset } from "./offset.js";
 import type { JsonCodec } from "./options.js";
-import { payloadBytes, payloadItems, TextPayloadDecoder } from "./payload.js";
+import { payloadBytes, payloadItems, textDecoder } from "./payload.js";
 import type { LiveMode } from "./read-options.js";
 import type { ReadSession } from "./read-session.js";
 
@@ -77,47 +77,29 @@ export class StreamResponse {
 
   /** All JSON messages until up to date. */
   async json<T = unknown>(): Promise<T[]> {
-    const items: T[] = [];
-    for await (const batch of this.jsonBatches<T>()) {
-      for (const item of batch.items) items.push(item);
-      if (batch.upToDate) break;
-    }
-    return items;
+    return (await untilUpToDate(this.jsonBatches<T>(), (batch) => batch.items)).flat() as T[];
   }
 
   /** All text until up to date. */
   async text(): Promise<string> {
-    const parts: string[] = [];
-    for await (const chunk of this.textChunks()) {
-      parts.push(chunk.text);
-      if (chunk.upToDate) break;
-    }
-    return parts.join("");
+    return (await untilUpToDate(this.textChunks(), (chunk) => chunk.text)).join("");
   }
 
   /** All bytes until up to date. */
   async bytes(): Promise<Uint8Array> {
-    const parts: Uint8Array[] = [];
-    for await (const chunk of this.byteChunks()) {
-      parts.push(chunk.data);
-      if (chunk.upToDate) break;
-    }
-    return concatBytes(parts);
+    return concatBytes(await untilUpToDate(this.byteChunks(), (chunk) => chunk.data));
   }
 
   /** Batches of JSON messages, each with its own checkpoint. JSON streams only. */
   async *jsonBatches<T = unknown>(): AsyncGenerator<JsonBatch<T>> {
-    if (!isJsonContentType(this.contentType)) {
+    if (!this.isJson) {
       throw new DurableStreamError(
         "CONTENT_TYPE_MISMATCH",
         `JSON reading needs an application/json stream; ${this.url} is ${this.contentType ?? "untyped"}`,
         { url: this.url },
       );
     }
-    for await (const chunk of this.rawChunks()) {
-      const items = payloadItems(chunk.payload, this.codec, this.url) as T[];
-      yield { ...chunkMeta(chunk), items };
-    }
+    yield* this.consume("items", (payload) => payloadItems(payload, this.codec, this.url) as T[]);
   }
 
   /** JSON messages one by one. JSON streams only. */
@@ -126,18 +108,13 @@ export class StreamResponse {
   }
 
   /** Text chunks, decoded as UTF-8 across chunk boundaries. */
-  async *textChunks(): AsyncGenerator<TextChunk> {
-    const decoder = new TextPayloadDecoder(this.codec, this.url);
-    for await (const chunk of this.rawChunks()) {
-      yield { ...chunkMeta(chunk), text: decoder.decode(chunk.payload, chunk.upToDate) };
-    }
+  textChunks(): AsyncGenerator<TextChunk> {
+    return this.consume("text", textDecoder(this.codec, this.url));
   }
 
   /** Byte chunks. */
-  async *byteChunks(): AsyncGenerator<ByteChunk> {
-    for await (const chunk of this.rawChunks()) {
-      yield { ...chunkMeta(chunk), data: payloadBytes(chunk.payload, this.codec, this.url) };
-    }
+  byteChunks(): AsyncGenerator<ByteChunk> {
+    return this.consume("data", (payload) => payloadBytes(payload, this.codec, this.url));
   }
 
   /** Stops the read; iterations in progress end quietly. */
@@ -150,10 +127,14 @@ export class StreamResponse {
   }
 
   /**
-   * The transport's chunks, once, minus those that change nothing (an empty
-   * chunk is kept when it brings up-to-date, closure or a new position).
+   * The transport's chunks, once, with the payload converted and stored under
+   * `key`, minus chunks that change nothing (an empty chunk is kept when it
+   * brings up-to-date, closure or a new position).
    */
-  private async *rawChunks(): AsyncGenerator<RawChunk> {
+  private async *consume<K extends string, V>(
+    key: K,
+    convert: (payload: Payload, upToDate: boolean) => V,
+  ): AsyncGenerator<ChunkMeta & { readonly [P in K]: V }> {
     if (this.consumed) {
       throw new DurableStreamError(
         "INVALID_ARGUMENT",
@@ -167,16 +148,33 @@ export class StreamResponse {
       for await (const chunk of this.session.chunks()) {
         const unchanged =
           last !== undefined &&
-          isEmptyPayload(chunk.payload) &&
+          !chunk.payload?.length &&
           chunk.offset === last.offset &&
           chunk.cursor === last.cursor &&
           chunk.upToDate === last.upToDate &&
           chunk.closed === last.closed;
         last = chunk;
-        if (!unchanged) yield chunk;
+        if (unchanged) continue;
+        const { payload, ...meta } = chunk;
+        yield { ...meta, [key]: convert(payload, chunk.upToDate) } as ChunkMeta & {
+          readonly [P in K]: V;
+        };
       }
     } finally {
       this.session.cancel();
     }
   }
+}
+
+/** Collects `pick` of each chunk until the first that is up to date. */
+async function untilUpToDate<C extends ChunkMeta, V>(
+  chunks: AsyncIterable<C>,
+  pick: (chunk: C) => V,
+): Promise<V[]> {
+  const parts: V[] = [];
+  for await (const chunk of chunks) {
+    parts.push(pick(chunk));
+    if (chunk.upToDate) break;
+  }
+  return parts;
 }

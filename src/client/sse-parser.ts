@@ -12,132 +12,77 @@ export interface SseEvent {
   data: string;
 }
 
-const LF = 0x0a;
-const SPACE = 0x20;
-const BOM = 0xfeff;
-
 /** Incremental parser: feed it network chunks in any split; it returns the events completed by each chunk. */
 export class SseParser {
-  private decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  #decoder!: TextDecoder;
   /** True until the first decoded character has been seen (a BOM is only stripped there). */
-  private atStart = true;
+  #atStart!: boolean;
   /** The previous text ended with "\r": a "\n" at the start of the next text belongs to it. */
-  private skipLeadingLF = false;
-  /** Pieces of the current, not yet terminated line (never contain "\r" or "\n"). */
-  private tail: string[] = [];
+  #skipLeadingLF!: boolean;
+  /**
+   * The current, not yet terminated line (never contains "\r" or "\n"). Appended
+   * to, not re-scanned, so a long line in many chunks costs linear time.
+   */
+  #tail!: string;
   /** Current event type ("" when none was given). */
-  private eventType = "";
+  #eventType!: string;
   /** Data lines of the current event. */
-  private dataLines: string[] = [];
+  #dataLines!: string[];
+
+  constructor() {
+    this.end();
+  }
 
   push(chunk: Uint8Array): SseEvent[] {
-    let text = this.decoder.decode(chunk, { stream: true });
+    let text = this.#decoder.decode(chunk, { stream: true });
     const events: SseEvent[] = [];
-    if (text.length === 0) return events;
-
-    if (this.atStart) {
-      this.atStart = false;
-      if (text.charCodeAt(0) === BOM) text = text.slice(1);
+    if (text === "") return events;
+    if (this.#atStart && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    this.#atStart = false;
+    if (this.#skipLeadingLF && text[0] === "\n") text = text.slice(1);
+    // A final "\r" ends its line now; the matching "\n" (if any) may come with the next chunk.
+    this.#skipLeadingLF = text.endsWith("\r");
+    // (Splitting on a plain "\n" is much faster, and CRs are rare.)
+    const lines = text.includes("\r") ? text.split(/\r\n|\r|\n/) : text.split("\n");
+    const rest = lines.pop()!;
+    if (lines.length > 0) {
+      lines[0] = this.#tail + lines[0];
+      this.#tail = "";
     }
-
-    let pos = 0;
-    if (this.skipLeadingLF && text.length > 0) {
-      this.skipLeadingLF = false;
-      if (text.charCodeAt(0) === LF) pos = 1;
-    }
-
-    const len = text.length;
-    // Next positions of "\n" and "\r" at or after `pos` (-1 once none is left).
-    let nextLF = text.indexOf("\n", pos);
-    let nextCR = text.indexOf("\r", pos);
-
-    while (nextLF !== -1 || nextCR !== -1) {
-      let eol: number;
-      let next: number;
-      if (nextCR === -1 || (nextLF !== -1 && nextLF < nextCR)) {
-        eol = nextLF;
-        next = eol + 1;
-      } else {
-        eol = nextCR;
-        if (eol + 1 === len) {
-          // The matching "\n" (if any) may come with the next chunk.
-          this.skipLeadingLF = true;
-          next = len;
-        } else {
-          next = text.charCodeAt(eol + 1) === LF ? eol + 2 : eol + 1;
-        }
-      }
-
-      let line: string;
-      if (this.tail.length > 0) {
-        this.tail.push(text.slice(pos, eol));
-        line = this.tail.join("");
-        this.tail.length = 0;
-      } else {
-        line = text.slice(pos, eol);
-      }
-      this.processLine(line, events);
-
-      pos = next;
-      if (nextLF !== -1 && nextLF < pos) nextLF = text.indexOf("\n", pos);
-      if (nextCR !== -1 && nextCR < pos) nextCR = text.indexOf("\r", pos);
-    }
-
-    if (pos < len) this.tail.push(pos === 0 ? text : text.slice(pos));
+    for (const line of lines) this.#processLine(line, events);
+    this.#tail += rest;
     return events;
   }
 
   /** End of input: returns [] (an event not terminated by a blank line is incomplete and is discarded, per the SSE spec), and resets the parser. */
   end(): SseEvent[] {
-    this.decoder.decode(); // flush and reset the decoder; leftover bytes are discarded
-    this.atStart = true;
-    this.skipLeadingLF = false;
-    this.tail.length = 0;
-    this.eventType = "";
-    this.dataLines.length = 0;
+    // A new decoder discards leftover bytes of a partial character.
+    this.#decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    this.#atStart = true;
+    this.#skipLeadingLF = false;
+    this.#tail = "";
+    this.#eventType = "";
+    this.#dataLines = [];
     return [];
   }
 
-  private processLine(line: string, events: SseEvent[]): void {
-    if (line.length === 0) {
-      this.dispatch(events);
+  #processLine(line: string, events: SseEvent[]): void {
+    if (line === "") {
+      // A blank line dispatches the event, if it has data.
+      if (this.#dataLines.length > 0) {
+        events.push({ event: this.#eventType || "message", data: this.#dataLines.join("\n") });
+        this.#dataLines = [];
+      }
+      this.#eventType = "";
       return;
     }
     const colon = line.indexOf(":");
     if (colon === 0) return; // comment
-
-    let field: string;
-    let value: string;
-    if (colon === -1) {
-      field = line;
-      value = "";
-    } else {
-      field = line.slice(0, colon);
-      let start = colon + 1;
-      if (line.charCodeAt(start) === SPACE) start++;
-      value = line.slice(start);
-    }
-
-    switch (field) {
-      case "data":
-        this.dataLines.push(value);
-        break;
-      case "event":
-        this.eventType = value;
-        break;
-      default:
-        // "id", "retry" and unknown fields are ignored.
-        break;
-    }
-  }
-
-  private dispatch(events: SseEvent[]): void {
-    const lines = this.dataLines;
-    if (lines.length > 0) {
-      const data = lines.length === 1 ? (lines[0] as string) : lines.join("\n");
-      events.push({ event: this.eventType || "message", data });
-      lines.length = 0;
-    }
-    this.eventType = "";
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? "" : line.slice(colon + 1);
+    if (value[0] === " ") value = value.slice(1);
+    // "id", "retry" and unknown fields are ignored.
+    if (field === "data") this.#dataLines.push(value);
+    else if (field === "event") this.#eventType = value;
   }
 }

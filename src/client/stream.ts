@@ -5,6 +5,7 @@ import {
   DurableStreamError,
   InvalidArgumentError,
   SequenceConflictError,
+  requireArgument,
 } from "./errors.js";
 import {
   STREAM_CLOSED,
@@ -20,7 +21,7 @@ import type { CallOptions } from "./options.js";
 import type { ReadOptions } from "./read-options.js";
 import { IdempotentProducer, type ProducerHost } from "./producer.js";
 import type { ProducerOptions } from "./producer-options.js";
-import { ReadSession, type ReadSessionObserver } from "./read-session.js";
+import { openReadSession, type ReadSessionObserver } from "./read-session.js";
 import { StreamResponse } from "./response.js";
 
 /** Bytes or text to write. */
@@ -126,12 +127,12 @@ export class DurableStream {
       if (options.expiresAt !== undefined) {
         throw new InvalidArgumentError("ttlSeconds", "give ttlSeconds or expiresAt, not both");
       }
-      if (!Number.isSafeInteger(options.ttlSeconds) || options.ttlSeconds < 0) {
-        throw new InvalidArgumentError(
-          "ttlSeconds",
-          `must be a non-negative whole number, got ${options.ttlSeconds}`,
-        );
-      }
+      requireArgument(
+        Number.isSafeInteger(options.ttlSeconds) && options.ttlSeconds >= 0,
+        "ttlSeconds",
+        "a non-negative whole number",
+        options.ttlSeconds,
+      );
       headers[STREAM_TTL] = String(options.ttlSeconds);
     }
     if (options.expiresAt !== undefined) headers[STREAM_EXPIRES_AT] = toRfc3339(options.expiresAt);
@@ -245,17 +246,16 @@ export class DurableStream {
    * stream rejects here); consume the result once.
    */
   async read(options: ReadOptions = {}, observer?: ReadSessionObserver): Promise<StreamResponse> {
-    if (options.offset !== undefined && options.offset === "") {
+    if (options.offset === "") {
       throw new InvalidArgumentError("offset", "must not be empty");
     }
-    const session = new ReadSession(
+    const session = await openReadSession(
       this.context,
       this.url,
       options,
       this.knownContentType,
       observer,
     );
-    await session.start();
     this.knownContentType = session.contentType ?? this.knownContentType;
     return new StreamResponse(session, this.context.json);
   }
@@ -280,7 +280,7 @@ export class DurableStream {
 
   /** The content type for a write: known, learned once with a HEAD, or octet-stream. */
   private async resolveContentType(call: CallOptions): Promise<string> {
-    if (this.knownContentType === undefined) await this.head({ ...call, headers: call.headers });
+    if (this.knownContentType === undefined) await this.head(call);
     return this.knownContentType ?? "application/octet-stream";
   }
 

@@ -46,7 +46,7 @@ describe("payloadItems (property)", () => {
       fc.property(
         messages.chain((list) => fc.tuple(fc.constant(list), cuts(list.length), fc.boolean())),
         ([list, points, spaced]) => {
-          const payload: Payload = { kind: "json-events", events: toEvents(list, points, spaced) };
+          const payload: Payload = toEvents(list, points, spaced);
           expect(payloadItems(payload, JSON, URL_)).toEqual(roundTrip(list));
         },
       ),
@@ -58,10 +58,10 @@ describe("payloadItems (property)", () => {
     fc.assert(
       fc.property(messages, fc.boolean(), (list, spaced) => {
         const text = spaced ? JSON.stringify(list, null, 2) : JSON.stringify(list);
-        const payload: Payload = { kind: "bytes", bytes: new TextEncoder().encode(text) };
+        const payload: Payload = new TextEncoder().encode(text);
         expect(payloadItems(payload, JSON, URL_)).toEqual(roundTrip(list));
         // The same messages, whichever way they came.
-        const events: Payload = { kind: "json-events", events: toEvents(list, [], false) };
+        const events: Payload = toEvents(list, [], false);
         expect(payloadItems(events, JSON, URL_)).toEqual(payloadItems(payload, JSON, URL_));
       }),
       { numRuns: 300 },
@@ -84,9 +84,7 @@ describe("payloadItems (property)", () => {
         (list, bad, where) => {
           const events = toEvents(list, [Math.floor(list.length / 2)], false);
           events.splice(where % (events.length + 1), 0, bad);
-          expect(() => payloadItems({ kind: "json-events", events }, JSON, URL_)).toThrow(
-            ParseError,
-          );
+          expect(() => payloadItems(events, JSON, URL_)).toThrow(ParseError);
         },
       ),
       { numRuns: 200 },
