@@ -148,7 +148,8 @@ export async function openReadSession(
 
   /** A long-poll (or, right after a pause, a plain GET); `undefined` when paused meanwhile. */
   const liveRequest = async (): Promise<Response | undefined> => {
-    const resuming = skipLiveOnce;
+    // A page hidden between two requests resumes like one whose poll was cut short.
+    const resuming = skipLiveOnce || (session.upToDate && visibility?.hidden() === true);
     skipLiveOnce = false;
     if (!session.upToDate || resuming) {
       // The catch-up GET after a pause waits for the page to be shown again.

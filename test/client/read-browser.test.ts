@@ -78,6 +78,43 @@ describe("in a browser", () => {
     expect(texts.join("")).toBe("abc");
   });
 
+  it("hidden between two long-polls, it waits and catches up with a plain GET when shown", async () => {
+    const tracked = trackingFetch();
+    const client = testClient(server(), { fetch: tracked.fetch, warnOnHttp: false });
+    const stream = client.stream(uniquePath("hidden-between"));
+    await stream.create({ contentType: "text/plain" });
+    await stream.append("a");
+    const pauses: boolean[] = [];
+    const res = await stream.read({ live: "long-poll" }, { onPause: (p) => void pauses.push(p) });
+    const texts: string[] = [];
+    const iterating = (async () => {
+      for await (const chunk of res.textChunks()) {
+        if (chunk.text) texts.push(chunk.text);
+        // Hidden while the read holds no request: after this answer, before the next poll.
+        if (chunk.text === "b") setVisibility("hidden");
+      }
+    })();
+    await waitFor(() => liveWaiting(tracked) && texts.length === 1, 10_000, "a long-poll");
+    await stream.append("b");
+    await waitFor(() => texts.join("") === "ab" && pauses.length === 1, 10_000, "b, then a pause");
+    const pausedAt = res.offset;
+    const whileHidden = tracked.requests.length;
+    await stream.append("c");
+    await delay(700); // more than a long-poll timeout
+    expect(tracked.requests.length - whileHidden).toBe(1); // the append, no read
+    expect(pauses).toEqual([true]);
+
+    setVisibility("visible");
+    await waitFor(() => texts.join("") === "abc", 10_000, "the catch-up");
+    const resumed = tracked.reads().filter((r) => tracked.requests.indexOf(r) >= whileHidden);
+    expect(resumed[0]!.live).toBeNull();
+    expect(resumed[0]!.offset).toBe(pausedAt);
+    expect(pauses).toEqual([true, false]);
+    await stream.close();
+    await iterating;
+    expect(texts.join("")).toBe("abc");
+  });
+
   it("keeps long-polling while hidden with pauseWhenHidden: false", async () => {
     const { tracked, client } = setup();
     const stream = client.stream(uniquePath("opt-out"));
