@@ -86,13 +86,16 @@ export async function sendRequest(
   }
 }
 
+/** Handed to dynamic values when the call has no signal: one, not one per request. */
+let neverAborted: AbortSignal | undefined;
+
 /** One attempt: resolve dynamic headers and params, then fetch. */
 async function sendOnce(
   context: ClientContext,
   spec: RequestSpec,
   signal: AbortSignal | undefined,
 ): Promise<Response> {
-  const resolveSignal = signal ?? new AbortController().signal;
+  const resolveSignal = signal ?? (neverAborted ??= new AbortController().signal);
   const lowerCase = (name: string) => name.toLowerCase();
   const [headers, userParams] = await Promise.all([
     resolveDynamicRecord([context.headers, spec.call?.headers], resolveSignal, lowerCase),
@@ -106,6 +109,15 @@ async function sendOnce(
   if (spec.body !== undefined) init.body = spec.body as BodyInit;
   if (signal) init.signal = signal;
   return context.fetch(buildRequestUrl(spec.url, userParams, spec.query ?? {}), init);
+}
+
+/**
+ * Lets go of a response body the caller does not read. An empty one needs
+ * nothing: cancelling it makes fetch abort and build an error for nothing.
+ */
+export async function discardBody(response: Response): Promise<void> {
+  if (response.status === 204 || response.headers.get("content-length") === "0") return;
+  await response.body?.cancel();
 }
 
 /** One signal that aborts when any of the given ones does. */

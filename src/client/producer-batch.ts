@@ -136,6 +136,8 @@ export interface BatchAccumulator {
   seal(onlyFull?: boolean): void;
   /** The wire has room again: seal what a linger expiry held back. */
   release(): void;
+  /** Ends the linger now: seals if the wire has room, else as soon as it has. */
+  expire(): void;
   cancelTimer(): void;
 }
 
@@ -209,6 +211,7 @@ export function batchAccumulator(
     release() {
       if (deferred && canSend()) self.seal();
     },
+    expire: lingerExpired,
     cancelTimer() {
       clearTimeout(timer);
       timer = undefined;

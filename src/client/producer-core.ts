@@ -361,6 +361,9 @@ export function producerCore(
         bufferedMessages + 1 > settings.maxBufferedMessages ||
         bufferedBytes + size > settings.maxBufferedBytes
       ) {
+        // Nothing more can join the open batch until acknowledgements free the
+        // buffer, so waiting out its linger would only delay them.
+        accumulator.expire();
         return false;
       }
       bufferedMessages++;

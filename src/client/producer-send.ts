@@ -17,7 +17,7 @@ import {
   STREAM_NEXT_OFFSET,
   isTrueHeader,
 } from "./headers.js";
-import { sendRequest } from "./http.js";
+import { discardBody, sendRequest } from "./http.js";
 import type { DynamicRecord } from "./options.js";
 
 /** How the server answered one producer request. */
@@ -73,7 +73,7 @@ export async function sendProducerRequest(
     passStatuses: [403, 409],
   });
   const { status, headers: answer } = response;
-  await response.body?.cancel();
+  await discardBody(response);
   const offset = answer.get(STREAM_NEXT_OFFSET) ?? undefined;
   if (status === 403) {
     const error = new StaleEpochError(url, integerHeader(answer.get(PRODUCER_EPOCH)), { status });

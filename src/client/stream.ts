@@ -15,7 +15,7 @@ import {
   STREAM_TTL,
   isTrueHeader,
 } from "./headers.js";
-import { sendRequest, type RequestSpec } from "./http.js";
+import { discardBody, sendRequest, type RequestSpec } from "./http.js";
 import type { Offset } from "./offset.js";
 import type { CallOptions } from "./options.js";
 import type { ReadOptions } from "./read-options.js";
@@ -143,7 +143,7 @@ export class DurableStream {
     );
     const contentType = response.headers.get("content-type") ?? requestedType;
     this.knownContentType = contentType ?? this.knownContentType;
-    await response.body?.cancel();
+    await discardBody(response);
     return {
       created: response.status === 201,
       offset: response.headers.get(STREAM_NEXT_OFFSET) ?? "-1",
@@ -238,7 +238,7 @@ export class DurableStream {
       { method: "DELETE", retry: "all", error: { operation: "delete" } },
       options,
     );
-    await response.body?.cancel();
+    await discardBody(response);
   }
 
   /**
