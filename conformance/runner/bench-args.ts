@@ -1,11 +1,10 @@
 import {
   BENCH_CATEGORIES,
   BENCH_SCENARIOS,
-  isBenchCategory,
   type BenchCategory,
   type BenchScenario,
 } from "./bench-scenarios.js";
-import { absolute, splitList, UsageError, walkOptions } from "./cli-args.js";
+import { absolute, addChoices, UsageError, walkOptions } from "./cli-args.js";
 
 export const BENCH_FORMATS = ["console", "json", "markdown"] as const;
 export type BenchFormat = (typeof BENCH_FORMATS)[number];
@@ -75,24 +74,15 @@ export function parseBenchArgs(
         adapter = adapterPath(value(), cwd);
         break;
       case "--scenario":
-        for (const id of splitList(value())) {
-          if (!BENCH_SCENARIOS.some((s) => s.id === id)) {
-            throw new UsageError(
-              `unknown scenario "${id}" (expected one of: ${BENCH_SCENARIOS.map((s) => s.id).join(", ")})`,
-            );
-          }
-          if (!ids.includes(id)) ids.push(id);
-        }
+        addChoices(
+          ids,
+          value(),
+          BENCH_SCENARIOS.map((scenario) => scenario.id),
+          "scenario",
+        );
         break;
       case "--category":
-        for (const c of splitList(value())) {
-          if (!isBenchCategory(c)) {
-            throw new UsageError(
-              `unknown category "${c}" (expected one of: ${BENCH_CATEGORIES.join(", ")})`,
-            );
-          }
-          if (!categories.includes(c)) categories.push(c);
-        }
+        addChoices(categories, value(), BENCH_CATEGORIES, "category");
         break;
       case "--format": {
         const f = value();

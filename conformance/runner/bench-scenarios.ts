@@ -10,10 +10,6 @@ import type { Obj } from "./types.js";
 export const BENCH_CATEGORIES = ["latency", "throughput", "streaming"] as const;
 export type BenchCategory = (typeof BENCH_CATEGORIES)[number];
 
-export function isBenchCategory(value: string): value is BenchCategory {
-  return (BENCH_CATEGORIES as readonly string[]).includes(value);
-}
-
 /** The `operation` of a `benchmark` command. */
 export interface BenchOperation extends Obj {
   readonly op: string;

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import { CATEGORIES, isCategory, type Category } from "./types.js";
+import { CATEGORIES, type Category } from "./types.js";
 
 /** Options of `conformance/run.ts`. */
 export interface CliOptions {
@@ -71,14 +71,7 @@ export function parseArgs(
   walkOptions(argv, ({ name, arg, value, flag }) => {
     switch (name) {
       case "--suite":
-        for (const s of splitList(value())) {
-          if (!isCategory(s)) {
-            throw new UsageError(
-              `unknown suite "${s}" (expected one of: ${CATEGORIES.join(", ")})`,
-            );
-          }
-          if (!suites.includes(s)) suites.push(s);
-        }
+        addChoices(suites, value(), CATEGORIES, "suite");
         break;
       case "--tag":
         for (const t of splitList(value())) if (!tags.includes(t)) tags.push(t);
@@ -174,6 +167,25 @@ export function walkOptions(argv: readonly string[], visit: (token: OptionToken)
       },
       optionalValue,
     });
+  }
+}
+
+/**
+ * Adds each comma-separated value of `raw` to `into` once, after checking
+ * that it is one of `allowed` (`what` names the option in the error).
+ */
+export function addChoices<T extends string>(
+  into: T[],
+  raw: string,
+  allowed: readonly T[],
+  what: string,
+): void {
+  for (const item of splitList(raw)) {
+    const choice = allowed.find((a) => a === item);
+    if (choice === undefined) {
+      throw new UsageError(`unknown ${what} "${item}" (expected one of: ${allowed.join(", ")})`);
+    }
+    if (!into.includes(choice)) into.push(choice);
   }
 }
 
