@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { AdapterProcess, AdapterStartError } from "./adapter-process.js";
-import { BENCH_USAGE, benchScale, parseBenchArgs, type BenchCliOptions } from "./bench-args.js";
+import { BENCH_USAGE, benchScale, parseBenchArgs } from "./bench-args.js";
 import { benchExitCode, renderReport } from "./bench-report.js";
 import {
   FetchBenchHttp,
@@ -11,10 +11,9 @@ import {
   type BenchScenario,
 } from "./bench-scenarios.js";
 import { judge, type BenchSample, type BenchVerdict } from "./bench-stats.js";
-import { UsageError } from "./cli-args.js";
 import { describeError, show } from "./expectations.js";
 import { missingFeatures } from "./features.js";
-import { EXIT_ERROR, EXIT_FAILED, type RunIo } from "./main.js";
+import { EXIT_FAILED, parseOrExit, type RunIo } from "./main.js";
 import { startReferenceServer, type ReferenceServer } from "./server.js";
 import { isObj, type SendOutcome } from "./types.js";
 
@@ -76,21 +75,16 @@ export async function benchMain(
   repoRoot: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  let options: BenchCliOptions;
-  let scale: number;
-  try {
-    options = parseBenchArgs(argv, resolve(repoRoot, "conformance/adapter"), io.cwd);
-    scale = benchScale(env);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.out(`ERROR: ${err.message}`);
-    io.out(BENCH_USAGE);
-    return EXIT_ERROR;
-  }
-  if (options.help) {
-    io.out(BENCH_USAGE);
-    return 0;
-  }
+  const parsed = parseOrExit(
+    () => ({
+      ...parseBenchArgs(argv, resolve(repoRoot, "conformance/adapter"), io.cwd),
+      scale: benchScale(env),
+    }),
+    BENCH_USAGE,
+    io,
+  );
+  if (typeof parsed === "number") return parsed;
+  const { scale, ...options } = parsed;
 
   // json/markdown keep stdout for the report alone.
   const progress = options.format === "console" ? io.out : (line: string) => io.err(`${line}\n`);

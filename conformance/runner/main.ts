@@ -24,31 +24,47 @@ export const EXIT_ERROR = 2;
 export const EXIT_FAILED = 1;
 
 /**
+ * Parses a command line; a usage error (reported with the usage text) or
+ * `--help` becomes the exit status to return instead.
+ */
+export function parseOrExit<T extends { help: boolean }>(
+  parse: () => T,
+  usage: string,
+  io: RunIo,
+): T | number {
+  let options: T;
+  try {
+    options = parse();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.out(`ERROR: ${err.message}`);
+    io.out(usage);
+    return EXIT_ERROR;
+  }
+  if (options.help) io.out(usage);
+  return options.help ? 0 : options;
+}
+
+/**
  * The conformance CLI. `repoRoot` anchors the defaults: the cases in
  * `<repoRoot>/../shared/conformance/cases` and the adapter
  * `<repoRoot>/conformance/adapter`. Resolves to the exit status.
  */
 export async function main(argv: readonly string[], io: RunIo, repoRoot: string): Promise<number> {
-  let options: CliOptions;
-  try {
-    options = parseArgs(
-      argv,
-      {
-        casesDir: resolve(repoRoot, "../shared/conformance/cases"),
-        adapter: resolve(repoRoot, "conformance/adapter"),
-      },
-      io.cwd,
-    );
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.out(`ERROR: ${err.message}`);
-    io.out(USAGE);
-    return EXIT_ERROR;
-  }
-  if (options.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const options = parseOrExit(
+    () =>
+      parseArgs(
+        argv,
+        {
+          casesDir: resolve(repoRoot, "../shared/conformance/cases"),
+          adapter: resolve(repoRoot, "conformance/adapter"),
+        },
+        io.cwd,
+      ),
+    USAGE,
+    io,
+  );
+  if (typeof options === "number") return options;
 
   let cases: TestCase[];
   try {

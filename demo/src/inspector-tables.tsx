@@ -26,30 +26,20 @@ interface ProducerRow {
   stopped: boolean;
 }
 
-/** Session keys are `JSON.stringify([url, as, live, persist, version, pauseWhenHidden, reducer])`. */
-function parseKey(key: string): unknown[] {
-  try {
-    const parsed: unknown = JSON.parse(key);
-    return Array.isArray(parsed) ? parsed : [];
-  } catch {
-    return [];
-  }
-}
-
 /** This tab's shared live sessions: one per stream and view shape. */
 export function SessionsTable({ highlight }: { highlight: string }): ReactNode {
   const runtime = useStreamsRuntime();
   const { value: rows = [] } = usePoll(
     (): SessionRow[] =>
       runtime.sessions.list().map(({ key, value, refs }) => {
-        const [, as, live, persist] = parseKey(key);
+        const { as, live, persist } = value.view;
         const snapshot = value.getSnapshot();
         return {
           key,
           url: value.url,
-          as: typeof as === "string" ? as : "auto",
-          live: String(live),
-          persist: typeof persist === "string" ? persist : null,
+          as: as ?? "auto",
+          live,
+          persist: persist ?? null,
           refs,
           status: snapshot.status,
           offset: snapshot.offset,
@@ -106,11 +96,10 @@ export function ProducersTable(): ReactNode {
   const { value: rows = [] } = usePoll(
     (): ProducerRow[] =>
       runtime.producers.list().map(({ key, value, refs }) => {
-        const [url] = parseKey(key);
-        const { producer } = value;
+        const { producer, url } = value;
         return {
           key,
-          url: typeof url === "string" ? url : key,
+          url,
           id: producer.id,
           refs,
           epoch: producer.epoch,

@@ -12,6 +12,8 @@ export class CheckpointWriter {
   private pending: CheckpointRecord | undefined;
   /** The record of the write in progress, until the store confirms it. */
   private unconfirmed: CheckpointRecord | undefined;
+  /** Whether the write in progress is an urgent one (already committed in its task). */
+  private unconfirmedIsUrgent = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly detachPageListeners: () => void;
@@ -48,10 +50,12 @@ export class CheckpointWriter {
   /**
    * The page is going away: the write must start in this very task, so it
    * does not wait for the write in progress, and it repeats that write's
-   * record when nothing newer is queued (a closing page aborts it).
+   * record when nothing newer is queued (a closing page aborts it) unless
+   * that write was urgent itself: `beforeunload`, `pagehide` and hidden
+   * arrive one after the other, and one committed write is enough.
    */
   private flushUrgently(): void {
-    const record = this.takePending() ?? this.unconfirmed;
+    const record = this.takePending() ?? (this.unconfirmedIsUrgent ? undefined : this.unconfirmed);
     if (!record) return;
     const urgent = this.write(record, true);
     this.writing = Promise.all([this.writing, urgent]).then(() => undefined);
@@ -67,6 +71,7 @@ export class CheckpointWriter {
 
   private async write(record: CheckpointRecord, urgent: boolean): Promise<void> {
     this.unconfirmed = record;
+    this.unconfirmedIsUrgent = urgent;
     try {
       await this.store.put(this.key, record, urgent ? { urgent } : undefined);
     } catch (error) {

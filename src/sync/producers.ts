@@ -69,9 +69,12 @@ function randomId(): string {
  */
 export class SharedProducer implements Lifecycle {
   readonly producer: IdempotentProducer;
+  /** The stream URL as given (for diagnostics). */
+  readonly url: string;
   private removePageListeners: (() => void) | undefined;
 
   constructor(client: DurableStreamClient, url: string, id: string, options: ProducerOptions) {
+    this.url = url;
     const stream = client.stream(url);
     const epochKey = JSON.stringify([stream.url, id]);
     const epoch = nextEpoch(epochKey, options.epoch ?? 0);

@@ -109,6 +109,11 @@ export class LiveSession<Item = unknown, State = unknown> {
     return this.options.url;
   }
 
+  /** How this session reads, for diagnostics (an inspector): not part of its key's format. */
+  get view(): { as: ReadAs | undefined; live: LiveMode; persist: string | undefined } {
+    return { as: this.options.as, live: this.options.live, persist: this.options.persist };
+  }
+
   getSnapshot = (): StreamSnapshot<State> => this.snapshot;
 
   subscribe(listener: () => void): () => void {

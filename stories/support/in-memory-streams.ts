@@ -10,6 +10,7 @@
  * deterministic: offsets count bytes, cursors count up from the client's.
  */
 import type { FetchFunction } from "../../src/client/index.js";
+import { sleep } from "../../src/client/retry.js";
 
 /** Where the fake server pretends to live; `.invalid` never resolves, so nothing can leak out. */
 export const IN_MEMORY_ORIGIN = "https://streams.invalid";
@@ -183,7 +184,7 @@ export class InMemoryStreams {
   readonly fetch: FetchFunction = async (input, init) => {
     const signal = init.signal ?? undefined;
     signal?.throwIfAborted();
-    if (this.latencyMs > 0) await this.sleep(this.latencyMs, signal);
+    if (this.latencyMs > 0) await sleep(this.latencyMs, signal);
     const url = new URL(input);
     const path = decodeURIComponent(url.pathname);
     const method = (init.method ?? "GET").toUpperCase();
@@ -569,20 +570,6 @@ export class InMemoryStreams {
       set.add(wake);
       if (signal?.aborted) onAbort();
       else signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-
-  private sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal!.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 }

@@ -15,6 +15,7 @@ import {
   readBackText,
   rejection,
 } from "../support/producer-wire.js";
+import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();
 
@@ -32,8 +33,6 @@ async function setup(options: { maxRetries?: number } = {}) {
 /** One message per batch, sent only on flush or when a batch is full. */
 const oneMessagePerBatch = { maxBatchBytes: 1, lingerMs: 60_000 } as const;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe("pipelining", () => {
   it("under load, grows batches instead of queueing one small batch per linger period", async () => {
     const { wire, path, stream } = await setup();
@@ -47,7 +46,7 @@ describe("pipelining", () => {
     // The wire is full: ten linger periods of tokens pile up behind it.
     for (let i = 0; i < 10; i++) {
       producer.append(String(i));
-      await sleep(10);
+      await delay(10);
     }
     expect(producer.pendingCount).toBe(10);
     hold.release();
@@ -93,7 +92,7 @@ describe("pipelining", () => {
     const seq2 = () => wire.producerPosts.filter((r) => r.producer!.seq === 2);
     await vi.waitFor(() => expect(seq2()[0]?.status).toBe(409), { timeout: 5000 });
     expect(seq2()[0]!.responseHeaders!.get("producer-expected-seq")).toBe("1");
-    await sleep(50);
+    await delay(50);
     expect(seq2().length).toBe(1); // not resent while its predecessor is still out
 
     late.release();
@@ -238,7 +237,7 @@ describe("the first batch of an epoch", () => {
     const hold = wire.hold(batch(0, 0));
     for (const m of ["a", "b", "c"]) producer.append(m);
     await vi.waitFor(() => expect(hold.held.length).toBe(1), { timeout: 5000 });
-    await sleep(30);
+    await delay(30);
     expect(wire.producerPosts.length).toBe(1);
     expect(producer.inFlightCount).toBe(1);
     hold.release();
@@ -259,7 +258,7 @@ describe("the first batch of an epoch", () => {
     const hold = wire.hold(batch(1, 0));
     for (const m of ["b", "c", "d"]) producer.append(m);
     await vi.waitFor(() => expect(hold.held.length).toBe(1), { timeout: 5000 });
-    await sleep(30);
+    await delay(30);
     expect(wire.producerPosts.filter((r) => r.producer!.epoch === 1).length).toBe(1);
     hold.release();
     await producer.flush();

@@ -9,8 +9,9 @@ import {
   type StreamsRuntime,
 } from "../../src/react/index.js";
 import { useStreamsContext } from "../../src/react/context.js";
-import type { DurableStreamClient, FetchFunction } from "../../src/client/index.js";
+import type { DurableStreamClient } from "../../src/client/index.js";
 import { durableStreamQueryOptions, type StreamQueryData } from "../../src/query/index.js";
+import { recordingFetch } from "../support/counting-fetch.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 
 const server = sharedTestServer();
@@ -32,28 +33,6 @@ afterEach(async () => {
   for (const queryClient of queryClients) queryClient.clear();
   queryClients.clear();
 });
-
-interface SentRequest {
-  method: string;
-  url: URL;
-  signal: AbortSignal | undefined;
-}
-
-/** A real fetch that records each request with the signal it was given. */
-function signalRecordingFetch(): { fetch: FetchFunction; requests: SentRequest[] } {
-  const requests: SentRequest[] = [];
-  return {
-    requests,
-    fetch: (input, init) => {
-      requests.push({
-        method: init.method ?? "GET",
-        url: new URL(input),
-        signal: init.signal ?? undefined,
-      });
-      return fetch(input, init);
-    },
-  };
-}
 
 function newQueryClient(): QueryClient {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -99,7 +78,7 @@ describe("durableStreamQueryOptions", () => {
   });
 
   it("resumes from the offset it reached after an unmount aborted the read", async () => {
-    const recorder = signalRecordingFetch();
+    const recorder = recordingFetch();
     const client = testClient(server(), { fetch: recorder.fetch, warnOnHttp: false });
     const url = uniquePath("query-resume");
     const stream = client.stream(url);

@@ -112,4 +112,8 @@ export function uniqueDatabase(): string {
   return `rds-react-${process.pid}-${Date.now().toString(36)}-${++dbCounter}`;
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The JSON message shape of the checkpoint tests. */
+export interface Msg {
+  n: number;
+}
+export const msgs = (...ns: number[]): Msg[] => ns.map((n) => ({ n }));

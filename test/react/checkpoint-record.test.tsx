@@ -26,14 +26,11 @@ import {
   type RenderEntry,
   TrackRuntime,
   disposeRuntimes,
+  type Msg,
+  msgs,
 } from "./checkpoint-helpers.js";
 
 const server = sharedTestServer();
-
-interface Msg {
-  n: number;
-}
-const msgs = (...ns: number[]): Msg[] => ns.map((n) => ({ n }));
 
 afterEach(async () => {
   cleanup();

@@ -19,13 +19,14 @@ import {
   View,
   reads,
   serverItems,
-  sleep,
   tailOffset,
   uniqueDatabase,
   type RenderEntry,
   TrackRuntime,
   disposeRuntimes,
+  type Msg,
 } from "./checkpoint-helpers.js";
+import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();
 
@@ -33,10 +34,6 @@ afterEach(async () => {
   cleanup();
   await disposeRuntimes();
 });
-
-interface Msg {
-  n: number;
-}
 
 describe("simulated reload with IndexedDB checkpoints", () => {
   it("restores the saved state at once, resumes at the saved offset, and shows every message exactly once", async () => {
@@ -84,7 +81,7 @@ describe("simulated reload with IndexedDB checkpoints", () => {
     expect(saved.state).toEqual([1, 2, 3, 4].map((n) => ({ n })));
     firstTab.unmount();
     // Let the unmounted tab's session end (grace period), as a real reload would have.
-    await sleep(200);
+    await delay(200);
     expect((await get<CheckpointRecord>("chat", raw))?.offset).toBe(savedOffset);
 
     // --- While the tab is gone, the stream goes on.

@@ -15,18 +15,15 @@ import {
   View,
   countingStore,
   reads,
-  sleep,
   tailOffset,
   TrackRuntime,
   disposeRuntimes,
+  type Msg,
+  msgs,
 } from "./checkpoint-helpers.js";
+import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();
-
-interface Msg {
-  n: number;
-}
-const msgs = (...ns: number[]): Msg[] => ns.map((n) => ({ n }));
 
 afterEach(async () => {
   cleanup();
@@ -97,7 +94,7 @@ describe("IndexedDB fallback", () => {
     expect(saved).toMatchObject({ state: msgs(1, 2), offset: await tailOffset(client, url) });
     first.unmount();
     // Let the unmounted page's session end (grace period), as a real reload would have.
-    await sleep(200);
+    await delay(200);
     await stream.appendJson({ n: 3 });
 
     // A remount in the same page restores from the memory fallback.

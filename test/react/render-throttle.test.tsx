@@ -9,8 +9,9 @@ import {
   type ReadAs,
   type Throttle,
 } from "../../src/react/index.js";
-import { inProvider, sleep } from "../support/react-harness.js";
+import { inProvider } from "../support/react-harness.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
+import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();
 afterEach(() => {
@@ -48,7 +49,7 @@ async function burst(stream: DurableStream, count: number, from: number): Promis
   const producer = stream.producer(`burst-${from}`, { lingerMs: 0, autoClaim: true });
   for (let i = 0; i < count; i += 10) {
     for (let j = i; j < Math.min(i + 10, count); j++) producer.append({ i: from + j });
-    await sleep(1);
+    await delay(1);
   }
   await producer.flush();
   await producer.detach();
@@ -86,7 +87,7 @@ describe("a catch-up replay commits once", () => {
     const commits: number[] = [];
     render(inProvider(client, <Counted url={url} id="r" onCommit={(n) => commits.push(n)} />));
     await waitFor(() => expect(sizeOf("r")).toBe(2000));
-    await sleep(100);
+    await delay(100);
     expect(commits.every((n) => n === 0 || n === 2000)).toBe(true);
     expect(commits.filter((n) => n === 2000)).toHaveLength(1);
   });
@@ -121,7 +122,7 @@ describe("a catch-up replay commits once", () => {
     expect(commits.every((n) => n === 0 || n === full)).toBe(true);
     expect(commits.filter((n) => n === full)).toHaveLength(1);
     // Nothing visible changes on the empty long-poll answers after it: no more renders.
-    await sleep(1200);
+    await delay(1200);
     expect(commits.filter((n) => n === full)).toHaveLength(1);
   });
 });
@@ -155,7 +156,7 @@ describe("render throttling of a fast live stream", () => {
       for (const id of ["a1", "a2", "b", "c"]) expect(statusOf(id)).toBe("live");
     });
     frames.run();
-    await sleep(20);
+    await delay(20);
     for (const list of Object.values(commits)) list.length = 0;
 
     // Phase 1: no frame runs during a 2,000-message burst.

@@ -3,9 +3,10 @@ import type { ReactNode } from "react";
 import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { useDurableStream, type LiveMode, type ReadAs } from "../../src/react/index.js";
-import { inProvider, sleep } from "../support/react-harness.js";
+import { inProvider } from "../support/react-harness.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 import { trackingFetch } from "../support/tracking-fetch.js";
+import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();
 afterEach(cleanup);
@@ -66,7 +67,7 @@ describe("one HTTP session per stream and shape", () => {
         }
       });
       // Long enough for several long-polls (the server answers an idle one after 500 ms).
-      await act(() => sleep(1200));
+      await act(() => delay(1200));
       const reads = tracker.forPath(url).filter((r) => r.method === "GET");
       expect(tracker.catchUps(url)).toHaveLength(1);
       expect(reads[0]!.live).toBe(false);
@@ -126,7 +127,7 @@ describe("release after the grace period", () => {
 
     view.rerender(inProvider(client, null, options));
     expect(screen.queryByTestId("r0")).toBeNull();
-    await act(() => sleep(150));
+    await act(() => delay(150));
     // Within the grace period: still reading (the live request is not aborted).
     expect(openLive.signal?.aborted).toBe(false);
     const lastDuringGrace = tracker.forPath(url).at(-1)!;
@@ -138,7 +139,7 @@ describe("release after the grace period", () => {
     });
     expect(tracker.forPath(url).every((r) => r.done)).toBe(true);
     const sent = tracker.forPath(url).length;
-    await act(() => sleep(800)); // longer than the server's long-poll timeout
+    await act(() => delay(800)); // longer than the server's long-poll timeout
     expect(tracker.forPath(url)).toHaveLength(sent);
     expect(tracker.catchUps(url)).toHaveLength(1);
 
@@ -159,13 +160,13 @@ describe("release after the grace period", () => {
     const liveBefore = tracker.forPath(url).filter((r) => r.live);
 
     view.rerender(inProvider(client, null, options));
-    await act(() => sleep(100));
+    await act(() => delay(100));
     view.rerender(inProvider(client, readers(url, 2, { live: "long-poll" }), options));
     // The shared view is still there: the data shows on the first render, already live.
     expect(screen.getByTestId("r0").textContent).toBe('["a"]');
     expect(screen.getByTestId("r0").dataset.status).toBe("live");
     // Past the grace period the session is still open and following.
-    await act(() => sleep(700));
+    await act(() => delay(700));
     for (const request of liveBefore) expect(request.signal?.aborted).toBe(false);
     await act(async () => {
       await stream.appendJson("b");

@@ -14,13 +14,10 @@ import {
 } from "../../src/react/index.js";
 import { recordingFetch } from "../support/counting-fetch.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
-import { sleep, tailOffset } from "./checkpoint-helpers.js";
+import { tailOffset, type Msg } from "./checkpoint-helpers.js";
+import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();
-
-interface Msg {
-  n: number;
-}
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -93,7 +90,7 @@ describe("server rendering", () => {
     expect(html).toContain("Idle");
     expect(html).toContain("<ol></ol>");
     expect(html).toContain("…"); // StreamText's placeholder
-    await sleep(300);
+    await delay(300);
     expect(recorder.requests).toEqual([]);
     // No "IndexedDB is unavailable" noise on every server render.
     expect(warn).not.toHaveBeenCalled();
@@ -114,7 +111,7 @@ describe("server rendering", () => {
     expect(timers).toBe(0);
     expect(html).toContain("0 messages");
     expect(html).not.toContain("loading");
-    await sleep(300);
+    await delay(300);
     expect(recorder.requests).toEqual([]);
   });
 
@@ -132,7 +129,7 @@ describe("server rendering", () => {
       </DurableStreamsProvider>,
     );
     expect(html).toContain("<li>1</li><li>2</li>");
-    await sleep(50);
+    await delay(50);
     expect(recorder.requests).toEqual([]);
   });
 });

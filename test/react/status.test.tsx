@@ -11,9 +11,10 @@ import {
   type StreamStatus,
 } from "../../src/react/index.js";
 import { injectFault } from "../support/faults.js";
-import { inProvider, sleep } from "../support/react-harness.js";
+import { inProvider } from "../support/react-harness.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 import { trackingFetch } from "../support/tracking-fetch.js";
+import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();
 afterEach(cleanup);
@@ -117,7 +118,7 @@ describe("status transitions", () => {
     expect(probe.latest?.isUpToDate).toBe(true);
     expect(probe.latest?.data).toEqual(["a"]);
     const sent = tracker.forPath(url).length;
-    await act(() => sleep(700));
+    await act(() => delay(700));
     expect(tracker.forPath(url)).toHaveLength(sent);
   });
 
@@ -202,7 +203,7 @@ describe("status transitions", () => {
     await waitFor(() => expect(shownStatus()).toBe("error"));
     expect(probe.latest?.error).toBeInstanceOf(StreamNotFoundError);
     // It stays there: no retry on its own.
-    await act(() => sleep(300));
+    await act(() => delay(300));
     expect(shownStatus()).toBe("error");
     await stream.create({ contentType: "application/json" });
     await stream.appendJson("hello");

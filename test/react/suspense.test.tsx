@@ -16,17 +16,14 @@ import {
   catchUpReads,
   reads,
   serverItems,
-  sleep,
   TrackRuntime,
   disposeRuntimes,
+  type Msg,
+  msgs,
 } from "./checkpoint-helpers.js";
+import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();
-
-interface Msg {
-  n: number;
-}
-const msgs = (...ns: number[]): Msg[] => ns.map((n) => ({ n }));
 
 afterEach(async () => {
   cleanup();
@@ -126,7 +123,7 @@ describe("useSuspenseDurableStream", () => {
     const store: CheckpointStore = {
       kind: "slow",
       get: async (key) => {
-        await sleep(150);
+        await delay(150);
         requestsWhileRestoring = reads(recorder.requests, url).length;
         return inner.get(key);
       },
@@ -194,7 +191,7 @@ describe("useSuspenseDurableStream", () => {
       expect(shown("b")).toEqual(msgs(1, 2, 3));
     });
     // Past the point where a second session would have started its catch-up.
-    await sleep(200);
+    await delay(200);
     expect(shown("a")).toEqual(await serverItems(client, url));
     expect(catchUpReads(recorder.requests, url)).toHaveLength(1);
   });

@@ -8,9 +8,10 @@ import {
   useDurableStream,
   type DurableStreamClient,
 } from "../../src/react/index.js";
-import { inProvider, sleep } from "../support/react-harness.js";
+import { inProvider } from "../support/react-harness.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 import { trackingFetch } from "../support/tracking-fetch.js";
+import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();
 afterEach(() => {
@@ -117,7 +118,7 @@ describe("url: null", () => {
         gracePeriodMs: 100,
       });
     const view = render(tree(null));
-    await act(() => sleep(300));
+    await act(() => delay(300));
     expect(tracker.requests.length).toBe(sentBefore);
     expect(screen.getByTestId("viewer").dataset.status).toBe("idle");
     expect(text()).toBe("seed");
@@ -160,7 +161,7 @@ describe("the provider", () => {
     await waitFor(() => expect(text()).toBe("p1"));
     const before = shown.length;
     for (let i = 0; i < 3; i++) act(() => screen.getByTestId("again").click());
-    await act(() => sleep(100));
+    await act(() => delay(100));
     expect(shown.slice(before).every((s) => s.items.join() === "p1")).toBe(true);
     expect(tracker.catchUps(url)).toHaveLength(1);
   });

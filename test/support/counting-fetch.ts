@@ -5,6 +5,7 @@ export interface RecordedRequest {
   method: string;
   url: URL;
   headers: Headers;
+  signal: AbortSignal | undefined;
 }
 
 /**
@@ -20,6 +21,7 @@ export function recordingFetch(): { fetch: FetchFunction; requests: RecordedRequ
         method: init.method ?? "GET",
         url: new URL(input),
         headers: new Headers(init.headers),
+        signal: init.signal ?? undefined,
       });
       return fetch(input, init);
     },

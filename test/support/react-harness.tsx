@@ -26,8 +26,3 @@ export function inProvider(
     </StrictMode>
   );
 }
-
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

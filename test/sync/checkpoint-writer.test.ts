@@ -147,6 +147,17 @@ describe("CheckpointWriter", () => {
     }
   });
 
+  it("beforeunload, pagehide and hidden in a row make one urgent write, not three", () => {
+    const { store, puts, urgent } = countingStore();
+    const writer = make(store, 60_000);
+    writer.save(record(1));
+    window.dispatchEvent(new Event("beforeunload"));
+    window.dispatchEvent(new Event("pagehide"));
+    setVisibility("hidden");
+    expect(puts).toEqual([record(1)]);
+    expect(urgent).toEqual([true]);
+  });
+
   it("on pagehide, does not wait for the write in progress and repeats its record", async () => {
     const { store: inner, puts, urgent } = countingStore();
     let release = () => {};

@@ -121,20 +121,9 @@ async function followLongPoll(
     upToDate = response.headers.has("stream-up-to-date");
   };
   await consume(await get());
-  const loop = (async () => {
-    try {
-      for (;;) await consume(await get());
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-    }
-  })();
-  loop.catch(() => undefined);
-  return {
-    async stop() {
-      controller.abort();
-      await loop;
-    },
-  };
+  return untilStopped(controller, async () => {
+    for (;;) await consume(await get());
+  });
 }
 
 /** One SSE GET; `event: data` payloads are JSON arrays of messages. */
@@ -144,29 +133,35 @@ async function followSse(url: string, onMessage: (item: unknown) => void): Promi
   checkOk(response, url);
   if (response.body === null) throw new Error("SSE response without a body");
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  const loop = (async () => {
+  return untilStopped(controller, async () => {
     let buffered = "";
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) throw new Error("SSE connection ended");
-        buffered += value;
-        let end = buffered.indexOf("\n\n");
-        while (end !== -1) {
-          dispatch(buffered.slice(0, end), onMessage);
-          buffered = buffered.slice(end + 2);
-          end = buffered.indexOf("\n\n");
-        }
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error("SSE connection ended");
+      buffered += value;
+      let end = buffered.indexOf("\n\n");
+      while (end !== -1) {
+        dispatch(buffered.slice(0, end), onMessage);
+        buffered = buffered.slice(end + 2);
+        end = buffered.indexOf("\n\n");
       }
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
     }
-  })();
-  loop.catch(() => undefined);
+  });
+}
+
+/**
+ * Runs a reader loop in the background until it fails or `controller`
+ * aborts; `stop()` aborts and waits for it (an abort is not a failure).
+ */
+function untilStopped(controller: AbortController, loop: () => Promise<void>): LiveReader {
+  const running = loop().catch((error: unknown) => {
+    if (!controller.signal.aborted) throw error;
+  });
+  running.catch(() => undefined);
   return {
     async stop() {
       controller.abort();
-      await loop;
+      await running;
     },
   };
 }
