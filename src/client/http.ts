@@ -97,10 +97,15 @@ async function sendOnce(
 ): Promise<Response> {
   const resolveSignal = signal ?? (neverAborted ??= new AbortController().signal);
   const lowerCase = (name: string) => name.toLowerCase();
-  const [headers, userParams] = await Promise.all([
-    resolveDynamicRecord([context.headers, spec.call?.headers], resolveSignal, lowerCase),
-    resolveDynamicRecord([context.params, spec.call?.params], resolveSignal),
-  ]);
+  // Both start before either is awaited, so dynamic values resolve concurrently.
+  const pendingHeaders = resolveDynamicRecord(
+    [context.headers, spec.call?.headers],
+    resolveSignal,
+    lowerCase,
+  );
+  const pendingParams = resolveDynamicRecord([context.params, spec.call?.params], resolveSignal);
+  const headers = pendingHeaders instanceof Promise ? await pendingHeaders : pendingHeaders;
+  const userParams = pendingParams instanceof Promise ? await pendingParams : pendingParams;
   // Header names are case-insensitive: merge them lower-cased, so that a protocol
   // header replaces a user one (`Content-Type` vs `content-type`) instead of
   // both being sent and joined into one comma-separated value.
@@ -112,13 +117,21 @@ async function sendOnce(
 }
 
 /**
- * Lets go of a response body the caller does not read. An empty one needs
- * nothing: cancelling it makes fetch abort and build an error for nothing.
+ * Lets go of a response body the caller does not read (the protocol defines
+ * none for creates, appends and deletes, so it is empty or short in practice,
+ * like the reference server's empty chunked 201). Such a body is left alone:
+ * fetch has already taken it in, and touching it (reading or cancelling)
+ * costs more than the rest of the request's client-side work. A body long
+ * enough to stall its connection until garbage collection is cancelled, in
+ * the background.
  */
-export async function discardBody(response: Response): Promise<void> {
-  if (response.status === 204 || response.headers.get("content-length") === "0") return;
-  await response.body?.cancel();
+export function discardBody(response: Response): void {
+  const length = Number(response.headers.get("content-length"));
+  if (length > LONG_BODY_BYTES) response.body?.cancel().catch(() => undefined);
 }
+
+/** Beyond this a body no longer fits fetch's buffers and would stall its connection. */
+const LONG_BODY_BYTES = 64 * 1024;
 
 /** One signal that aborts when any of the given ones does. */
 export function combineSignals(

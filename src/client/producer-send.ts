@@ -73,7 +73,7 @@ export async function sendProducerRequest(
     passStatuses: [403, 409],
   });
   const { status, headers: answer } = response;
-  await discardBody(response);
+  discardBody(response);
   const offset = answer.get(STREAM_NEXT_OFFSET) ?? undefined;
   if (status === 403) {
     const error = new StaleEpochError(url, integerHeader(answer.get(PRODUCER_EPOCH)), { status });

@@ -34,16 +34,22 @@ export function buildRequestUrl(
   userParams: Readonly<Record<string, string>>,
   protocolParams: Readonly<Record<string, string | undefined>>,
 ): string {
-  const url = new URL(streamUrl);
-  const merged = new Map([...url.searchParams, ...Object.entries(userParams)]);
+  // Stream URLs are already normalized (`resolveStreamUrl`): one without a query or
+  // fragment takes the parameters as they are, without parsing it again.
+  const plain = !streamUrl.includes("?") && !streamUrl.includes("#");
+  const url = plain ? undefined : new URL(streamUrl);
+  const merged = new Map(url ? [...url.searchParams] : []);
+  for (const [key, value] of Object.entries(userParams)) merged.set(key, value);
   for (const [key, value] of Object.entries(protocolParams)) {
     if (value !== undefined) merged.set(key, value);
     else merged.delete(key);
   }
-  url.search = [...merged.keys()]
+  const search = [...merged.keys()]
     .sort()
     .map((key) => `${encodeURIComponent(key)}=${encodeURIComponent(merged.get(key)!)}`)
     .join("&");
+  if (!url) return search === "" ? streamUrl : `${streamUrl}?${search}`;
+  url.search = search;
   return url.href;
 }
 
@@ -52,25 +58,34 @@ export function buildRequestUrl(
  * `undefined` is left out. Later records override earlier ones; keys are
  * compared after `normalizeKey` (header names are case-insensitive, so
  * headers pass a lower-casing one), and an overridden function is never called.
+ * Without functions the result is there at once, not behind a promise.
  */
-export async function resolveDynamicRecord(
+export function resolveDynamicRecord(
   records: ReadonlyArray<DynamicRecord | undefined>,
   signal: AbortSignal,
   normalizeKey: (key: string) => string = (key) => key,
-): Promise<Record<string, string>> {
+): Record<string, string> | Promise<Record<string, string>> {
   const merged = new Map<string, DynamicRecord[string]>();
+  let dynamic = false;
   for (const record of records) {
-    for (const [key, value] of Object.entries(record ?? {})) merged.set(normalizeKey(key), value);
+    if (record === undefined) continue;
+    for (const [key, value] of Object.entries(record)) {
+      merged.set(normalizeKey(key), value);
+      dynamic ||= typeof value === "function";
+    }
   }
+  if (!dynamic) return collect(merged as Map<string, string | undefined>);
   // Every function is called before any is awaited, so they run concurrently.
   const entries = [...merged].map(([key, value]) =>
     Promise.resolve(typeof value === "function" ? value({ signal }) : value).then(
       (resolved) => [key, resolved] as const,
     ),
   );
+  return Promise.all(entries).then((resolved) => collect(new Map(resolved)));
+}
+
+function collect(values: ReadonlyMap<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of await Promise.all(entries)) {
-    if (value !== undefined) out[key] = value;
-  }
+  for (const [key, value] of values) if (value !== undefined) out[key] = value;
   return out;
 }

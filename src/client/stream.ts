@@ -143,7 +143,7 @@ export class DurableStream {
     );
     const contentType = response.headers.get("content-type") ?? requestedType;
     this.knownContentType = contentType ?? this.knownContentType;
-    await discardBody(response);
+    discardBody(response);
     return {
       created: response.status === 201,
       offset: response.headers.get(STREAM_NEXT_OFFSET) ?? "-1",
@@ -238,7 +238,7 @@ export class DurableStream {
       { method: "DELETE", retry: "all", error: { operation: "delete" } },
       options,
     );
-    await discardBody(response);
+    discardBody(response);
   }
 
   /**

@@ -303,6 +303,45 @@ describe("params", () => {
   });
 });
 
+describe("request URLs", () => {
+  it("sends a stream URL without parameters exactly as it is", async () => {
+    const recorder = recordingFetch();
+    const stream = testClient(server(), { fetch: recorder.fetch }).stream(uniquePath());
+    await stream.create({ contentType: "text/plain" });
+    await stream.append("x");
+    expect(recorder.requests.map((r) => r.url.href)).toEqual([stream.url, stream.url]);
+  });
+
+  it("merges a stream URL's own query with user and protocol parameters, sorted", async () => {
+    const recorder = recordingFetch();
+    const client = testClient(server(), { fetch: recorder.fetch, params: { beta: "user" } });
+    const path = uniquePath();
+    // The reference server ignores unknown query parameters, so the stream is the same.
+    const stream = client.stream(`${path}?zulu=own&beta=own`);
+    await stream.create({ contentType: "text/plain" });
+    await stream.append("data");
+    expect(await (await stream.read({ offset: Offset.beginning })).text()).toBe("data");
+    const get = recorder.requests.find((r) => r.method === "GET")!;
+    expect([...get.url.searchParams]).toEqual([
+      ["beta", "user"],
+      ["offset", "-1"],
+      ["zulu", "own"],
+    ]);
+    expect(get.url.pathname).toBe(new URL(stream.url).pathname);
+  });
+
+  it("puts parameters before a stream URL's fragment, which fetch never sends", async () => {
+    const recorder = recordingFetch();
+    const client = testClient(server(), { fetch: recorder.fetch });
+    const stream = client.stream(`${uniquePath()}#section`);
+    await stream.create({ contentType: "text/plain" });
+    await stream.append("data");
+    expect(await (await stream.read({ offset: Offset.beginning })).text()).toBe("data");
+    const get = recorder.requests.find((r) => r.method === "GET")!;
+    expect(get.url.href).toBe(stream.url.replace("#section", "?offset=-1#section"));
+  });
+});
+
 describe("custom JSON codec", () => {
   it("is used by appendJson and read().json()", async () => {
     const stringify = vi.fn((value: unknown) => JSON.stringify(value));
