@@ -56,12 +56,15 @@ export class DurableStreamError extends Error {
     this.status = init.status;
     this.url = init.url;
     this.retryable = init.retryable ?? false;
-    this.name = new.target.name;
+    // Our subclasses name themselves with string literals: bundlers that minify
+    // a consumer's code rename classes, so `new.target.name` would read "e".
+    this.name = new.target === DurableStreamError ? "DurableStreamError" : new.target.name;
   }
 }
 
 /** The stream does not exist (404). */
 export class StreamNotFoundError extends DurableStreamError {
+  override readonly name = "StreamNotFoundError";
   constructor(url: string, init: DurableStreamErrorInit = {}) {
     super("NOT_FOUND", `Stream not found: ${url}`, { status: 404, ...init, url });
   }
@@ -69,6 +72,7 @@ export class StreamNotFoundError extends DurableStreamError {
 
 /** A create request met an existing stream with a different configuration (409). */
 export class StreamConflictError extends DurableStreamError {
+  override readonly name = "StreamConflictError";
   constructor(url: string, init: DurableStreamErrorInit = {}) {
     super("CONFLICT", `Stream already exists with a different configuration: ${url}`, {
       status: 409,
@@ -80,6 +84,7 @@ export class StreamConflictError extends DurableStreamError {
 
 /** The stream is closed; no more data can be appended (409 with `Stream-Closed`). */
 export class StreamClosedError extends DurableStreamError {
+  override readonly name = "StreamClosedError";
   /** The stream's final offset, when the server reported it. */
   declare readonly finalOffset: string | undefined;
 
@@ -91,6 +96,7 @@ export class StreamClosedError extends DurableStreamError {
 
 /** A `Stream-Seq` value was not greater than the last one the server accepted (409). */
 export class SequenceConflictError extends DurableStreamError {
+  override readonly name = "SequenceConflictError";
   constructor(url: string, init: DurableStreamErrorInit = {}) {
     super("SEQUENCE_CONFLICT", `Stream-Seq regression rejected by the server: ${url}`, {
       status: 409,
@@ -102,6 +108,7 @@ export class SequenceConflictError extends DurableStreamError {
 
 /** The appended content type differs from the stream's (409). */
 export class ContentTypeMismatchError extends DurableStreamError {
+  override readonly name = "ContentTypeMismatchError";
   /** The content type the request carried. */
   declare readonly sentContentType: string | undefined;
   /** The stream's content type, when known. */
@@ -125,6 +132,7 @@ export class ContentTypeMismatchError extends DurableStreamError {
 
 /** An idempotent producer's epoch was fenced by a newer one (403). */
 export class StaleEpochError extends DurableStreamError {
+  override readonly name = "StaleEpochError";
   /** The epoch the server currently holds for this producer. */
   declare readonly currentEpoch: number | undefined;
 
@@ -140,6 +148,7 @@ export class StaleEpochError extends DurableStreamError {
 
 /** An idempotent producer's sequence skipped ahead of what the server expects (409). */
 export class SequenceGapError extends DurableStreamError {
+  override readonly name = "SequenceGapError";
   declare readonly expectedSeq: number | undefined;
   declare readonly receivedSeq: number | undefined;
 
@@ -161,6 +170,7 @@ export class SequenceGapError extends DurableStreamError {
 
 /** The server rejected the offset as malformed (400 on a read). */
 export class InvalidOffsetError extends DurableStreamError {
+  override readonly name = "InvalidOffsetError";
   declare readonly offset: string;
 
   constructor(url: string, offset: string, init: DurableStreamErrorInit = {}) {
@@ -175,6 +185,7 @@ export class InvalidOffsetError extends DurableStreamError {
 
 /** The offset is no longer retained, or the stream was soft-deleted (410). */
 export class OffsetGoneError extends DurableStreamError {
+  override readonly name = "OffsetGoneError";
   declare readonly offset: string | undefined;
 
   constructor(url: string, offset: string | undefined, init: DurableStreamErrorInit = {}) {
@@ -189,6 +200,7 @@ export class OffsetGoneError extends DurableStreamError {
 
 /** A body or SSE event could not be parsed (invalid JSON, malformed base64 or control event). */
 export class ParseError extends DurableStreamError {
+  override readonly name = "ParseError";
   constructor(message: string, init: DurableStreamErrorInit = {}) {
     super("PARSE_ERROR", message, init);
   }
@@ -200,6 +212,7 @@ export class ParseError extends DurableStreamError {
  * whose connection dropped after sending), so it was not repeated.
  */
 export class NetworkError extends DurableStreamError {
+  override readonly name = "NetworkError";
   declare readonly outcomeUnknown: boolean;
 
   constructor(message: string, init: DurableStreamErrorInit & { outcomeUnknown?: boolean } = {}) {
@@ -210,6 +223,7 @@ export class NetworkError extends DurableStreamError {
 
 /** A caller passed an invalid option or argument. Thrown before any I/O. */
 export class InvalidArgumentError extends DurableStreamError {
+  override readonly name = "InvalidArgumentError";
   /** The option or argument at fault. */
   declare readonly argument: string;
 
@@ -229,6 +243,7 @@ export function requireArgument(ok: boolean, argument: string, rule: string, val
 
 /** Any other non-success HTTP status (401, 403, 413, or 429/5xx once retries are spent). */
 export class UnexpectedStatusError extends DurableStreamError {
+  override readonly name = "UnexpectedStatusError";
   /** The response body text, truncated to 1 KiB, for diagnostics. */
   declare readonly body: string;
 
@@ -245,6 +260,7 @@ export class UnexpectedStatusError extends DurableStreamError {
 
 /** A producer refused a message because its buffer limits are reached. */
 export class ProducerBufferFullError extends DurableStreamError {
+  override readonly name = "ProducerBufferFullError";
   constructor(url: string, bufferedMessages: number, bufferedBytes: number) {
     super(
       "BUFFER_FULL",
@@ -256,6 +272,7 @@ export class ProducerBufferFullError extends DurableStreamError {
 
 /** A producer that was detached, closed or stopped by a fatal error takes no more messages. */
 export class ProducerClosedError extends DurableStreamError {
+  override readonly name = "ProducerClosedError";
   /** Why the producer stopped. */
   declare readonly reason: "detached" | "closed" | "stopped";
 
