@@ -4,9 +4,15 @@
  * Imported by both sides, so it holds types and pure functions only.
  */
 
-/** The i-th token. A leading space and a unique number make the final text checkable. */
+/** Every this many tokens a line ends, as in generated text (about 110 characters a line). */
+export const TOKENS_PER_LINE = 16;
+
+/**
+ * The i-th token. A leading space and a unique number make the final text
+ * checkable; the last token of a line carries the line break.
+ */
 export function token(index: number): string {
-  return ` t${index}`;
+  return index % TOKENS_PER_LINE === TOKENS_PER_LINE - 1 ? ` t${index}\n` : ` t${index}`;
 }
 
 /** The exact text `count` tokens make. */
@@ -26,6 +32,8 @@ export interface PageParams {
   throttle: ThrottleParam;
   /** How many tokens will be written: the page knows when the last one is on screen. */
   tokens: number;
+  /** Render `<StreamText blocks>`. */
+  blocks: boolean;
 }
 
 /** What the page measured for one run; times are epoch milliseconds (fractional). */

@@ -6,7 +6,8 @@
  * Node writes `rate` tokens per second for `seconds` through the producer to
  * the reference server; a page on the same loopback origin reads the stream
  * with `useDurableStream` (as text) and `<StreamText>`, once with the default
- * `throttle: "frame"` and once with `throttle: false` as the reference. The
+ * `throttle: "frame"`, once with `throttle: false` as the reference, and once
+ * with `<StreamText blocks>` (the text laid out in blocks of lines). The
  * page counts commits, long tasks and frame gaps; the final text on screen
  * must equal what was written, or the run fails.
  */
@@ -22,8 +23,9 @@ import { formatNotes, formatTable } from "./table.js";
 import { runVariant, type Variant, type VariantResult } from "./variant.js";
 
 const VARIANTS: readonly Variant[] = [
-  { label: 'throttle: "frame"', throttle: "frame" },
-  { label: "throttle: false", throttle: "false" },
+  { label: 'throttle: "frame"', throttle: "frame", blocks: false },
+  { label: "throttle: false", throttle: "false", blocks: false },
+  { label: 'throttle: "frame", blocks', throttle: "frame", blocks: true },
 ];
 
 /** Bursts every 4 ms: small and frequent, like tokens leaving a model server. */

@@ -8,6 +8,8 @@ const HEADERS = [
   "longest task ms",
   "longest frame gap ms",
   "tail latency ms",
+  "layout ms",
+  "script ms",
 ] as const;
 
 function fixed(value: number | undefined, digits: number): string {
@@ -25,6 +27,8 @@ export function formatTable(results: readonly VariantResult[]): string {
     r.longTasks === 0 ? "<50" : fixed(r.longestTaskMs, 0),
     fixed(r.longestFrameGapMs, 1),
     fixed(r.tailLatencyMs, 1),
+    fixed(r.mainThread.layoutMs, 0),
+    fixed(r.mainThread.scriptMs, 0),
   ]);
   const widths = HEADERS.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => row[column]?.length ?? 0)),
@@ -47,7 +51,8 @@ export function formatNotes(results: readonly VariantResult[], loadAverages: str
       `${r.streamingSeconds.toFixed(2)} s; ${r.longTasks} long tasks; ` +
       `tail to commit ${fixed(r.tailCommitLatencyMs, 1)} ms; ` +
       `writer's longest pause ${r.writer.longestBurstGapMs.toFixed(0)} ms; ` +
-      `clock uncertainty ${r.clockUncertaintyMs.toFixed(1)} ms`,
+      `clock uncertainty ${r.clockUncertaintyMs.toFixed(1)} ms; main thread: ` +
+      `${r.mainThread.taskMs.toFixed(0)} ms in tasks, ${r.mainThread.styleMs.toFixed(0)} ms style`,
   );
   return [...lines, `load average (1 min) before/after: ${loadAverages}`].join("\n");
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, CDPSession, Page } from "@playwright/test";
 import type { DurableStreamClient } from "../../src/client/index.js";
 import type { Origin } from "./origin-server.js";
 import { checkTokens, type TokenCheck } from "./check.js";
@@ -10,6 +10,8 @@ import { epochNow, writeTokens, type Pace, type WriteResult } from "./writer.js"
 export interface Variant {
   label: string;
   throttle: ThrottleParam;
+  /** `<StreamText blocks>`. */
+  blocks: boolean;
 }
 
 /** Everything measured for one variant. */
@@ -40,8 +42,22 @@ export interface VariantResult {
   reads: number;
   /** How far the page's clock may be from Node's: bounds the error of the latencies. */
   clockUncertaintyMs: number;
+  /** The renderer's main-thread time from the first append until the final token was shown. */
+  mainThread: MainThreadTime;
   /** Problems that make the row wrong: lost tokens, a page error, a run that never finished. */
   failures: string[];
+}
+
+/** Chromium's own accounting of main-thread time (CDP `Performance.getMetrics`), in ms. */
+export interface MainThreadTime {
+  /** Every task. */
+  taskMs: number;
+  /** JavaScript (React, the client, the probe). */
+  scriptMs: number;
+  /** Layout (text shaping and line breaking are most of it here). */
+  layoutMs: number;
+  /** Style recalculation. */
+  styleMs: number;
 }
 
 /** Where the variant runs. */
@@ -64,7 +80,8 @@ const FINISH_TIMEOUT_MS = 20_000;
  */
 export async function runVariant(setup: Setup, variant: Variant): Promise<VariantResult> {
   const { browser, origin, client, pace } = setup;
-  const path = `/streams/render-bench/${variant.throttle}-${process.pid}-${Date.now().toString(36)}`;
+  const name = `${variant.throttle}${variant.blocks ? "-blocks" : ""}`;
+  const path = `/streams/render-bench/${name}-${process.pid}-${Date.now().toString(36)}`;
   const stream = await client.createStream(path, { contentType: "text/plain" });
   const failures: string[] = [];
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -79,6 +96,7 @@ export async function runVariant(setup: Setup, variant: Variant): Promise<Varian
       stream: path,
       throttle: variant.throttle,
       tokens: `${tokens}`,
+      blocks: `${variant.blocks}`,
     });
     await page.goto(`${origin.url}/?${query.toString()}`);
     // Not measured yet, so polling is fine here.
@@ -88,9 +106,12 @@ export async function runVariant(setup: Setup, variant: Variant): Promise<Varian
     });
     const clockUncertaintyMs = await clockUncertainty(page);
     const readsBefore = origin.reads(path);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const metricsBefore = await mainThreadTime(cdp);
     await page.evaluate(() => window.__renderBench?.start());
 
-    const producer = stream.producer(`render-bench-${variant.throttle}`);
+    const producer = stream.producer(`render-bench-${name}`);
     producer.on("error", (error) => failures.push(`producer error: ${error.message}`));
     const write = await writeTokens(producer, pace);
     await producer.detach();
@@ -102,15 +123,34 @@ export async function runVariant(setup: Setup, variant: Variant): Promise<Varian
     if (!finished) {
       failures.push(`final token not on screen ${FINISH_TIMEOUT_MS} ms after the last append`);
     }
+    const metricsAfter = await mainThreadTime(cdp);
+    const mainThread: MainThreadTime = {
+      taskMs: metricsAfter.taskMs - metricsBefore.taskMs,
+      scriptMs: metricsAfter.scriptMs - metricsBefore.scriptMs,
+      layoutMs: metricsAfter.layoutMs - metricsBefore.layoutMs,
+      styleMs: metricsAfter.styleMs - metricsBefore.styleMs,
+    };
     // Long-task entries reach the observer a little after the task ended.
     await sleep(300);
     const result = present(await page.evaluate(() => window.__renderBench?.snapshot()));
     const reads = origin.reads(path) - readsBefore;
-    return summarize(variant, write, result, { clockUncertaintyMs, reads }, failures);
+    return summarize(variant, write, result, { clockUncertaintyMs, reads, mainThread }, failures);
   } finally {
     await context.close();
     await stream.delete().catch(() => undefined);
   }
+}
+
+/** The renderer's cumulative main-thread durations so far. */
+async function mainThreadTime(cdp: CDPSession): Promise<MainThreadTime> {
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  const seconds = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? 0;
+  return {
+    taskMs: seconds("TaskDuration") * 1000,
+    scriptMs: seconds("ScriptDuration") * 1000,
+    layoutMs: seconds("LayoutDuration") * 1000,
+    styleMs: seconds("RecalcStyleDuration") * 1000,
+  };
 }
 
 /** The page's answer; undefined means the page lost its bench handle (it reloaded or crashed). */
@@ -140,7 +180,11 @@ function summarize(
   variant: Variant,
   write: WriteResult,
   page: PageResult,
-  { clockUncertaintyMs, reads }: { clockUncertaintyMs: number; reads: number },
+  {
+    clockUncertaintyMs,
+    reads,
+    mainThread,
+  }: { clockUncertaintyMs: number; reads: number; mainThread: MainThreadTime },
   failures: string[],
 ): VariantResult {
   const check = checkTokens(page.text, write.written);
@@ -184,6 +228,7 @@ function summarize(
     },
     clockUncertaintyMs,
     reads,
+    mainThread,
     failures,
   };
 }

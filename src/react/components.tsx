@@ -1,6 +1,7 @@
 import { Fragment, type CSSProperties, type ElementType, type ReactNode } from "react";
 import type { LiveMode } from "../client/index.js";
 import type { StreamStatus as Status } from "../sync/index.js";
+import { textBlocks } from "./text-blocks.js";
 import { useDurableStream } from "./use-durable-stream.js";
 
 /** Props of {@link StreamText}. */
@@ -15,6 +16,16 @@ export interface StreamTextProps {
   className?: string;
   /** Shown while nothing has arrived yet. */
   placeholder?: ReactNode;
+  /**
+   * Lay long text out in blocks: a new block starts after the first line
+   * break once a block holds about 1,000 characters, so each update lays out
+   * only the last block instead of the whole text (in Chromium, a 350 kB
+   * generation took 40 times less layout time). For text whose line breaks
+   * show as breaks (`white-space: pre-wrap`, `pre` or `pre-line`), where the
+   * result looks the same; the text content is the same in any case.
+   * Default false: one text node.
+   */
+  blocks?: boolean;
 }
 
 /**
@@ -28,18 +39,36 @@ export function StreamText({
   as: Element = "span",
   className,
   placeholder,
+  blocks = false,
 }: StreamTextProps): ReactNode {
   const { data, status } = useDurableStream<string, string>(url, { as: "text", live, persist });
+  const content =
+    data === "" && placeholder !== undefined
+      ? placeholder
+      : blocks
+        ? textBlocks(data, TEXT_BLOCK_LENGTH).map((block, index) => (
+            // Blocks never change once complete, so their index is a stable key.
+            <span key={index} style={BLOCK}>
+              {block}
+            </span>
+          ))
+        : data;
   return (
     <Element
       className={className}
       data-stream-status={status}
       aria-busy={status === "connecting" || status === "catching-up"}
     >
-      {data === "" && placeholder !== undefined ? placeholder : data}
+      {content}
     </Element>
   );
 }
+
+/** Characters a `<StreamText blocks>` block gathers before it ends at a line break. */
+const TEXT_BLOCK_LENGTH = 1000;
+
+/** A span (valid inside any text element) that is its own layout block. */
+const BLOCK: CSSProperties = { display: "block" };
 
 /** Read by screen readers, not shown: inline, so the component needs no stylesheet. */
 const VISUALLY_HIDDEN: CSSProperties = {

@@ -79,6 +79,29 @@ export const TokenStream: Story = {
   }),
 };
 
+/**
+ * `blocks`: long text laid out in blocks of lines, so each token lays out
+ * only the last block. For text whose line breaks show (`white-space:
+ * pre-wrap` here); the text looks the same as without it.
+ */
+export const Blocks: Story = {
+  args: {
+    url: "/generations/long",
+    blocks: true,
+    className: "story-text story-text-lines",
+  },
+  parameters: streams({
+    setup: (s) => {
+      const paragraphs = Array.from({ length: 12 }, (_, index) => `${index + 1}. ${ANSWER}\n\n`);
+      s.create("/generations/long", { contentType: "text/plain" });
+      return typeOut("/generations/long", tokenize(paragraphs.join("")), {
+        intervalMs: 5,
+        startAfterMs: 300,
+      });
+    },
+  }),
+};
+
 /** A closed stream: everything is read and the view ends in `closed`. */
 export const ClosedStream: Story = {
   args: { url: "/generations/closed" },

@@ -94,6 +94,39 @@ describe("<StreamText>", () => {
   });
 });
 
+describe("<StreamText blocks>", () => {
+  it("lays long text out in blocks that stay untouched as text arrives, with the same text", async () => {
+    const { client, url, stream } = await newStream("text/plain");
+    const line = `${"word ".repeat(60)}\n`;
+    const first = line.repeat(5);
+    await stream.append(first);
+    const { container } = inProvider(client, <StreamText url={url} as="div" blocks />);
+    const element = container.querySelector("div")!;
+    await waitFor(() => expect(element.textContent).toBe(first));
+    const blocksBefore = [...element.children];
+    expect(blocksBefore.length).toBeGreaterThan(1);
+    expect(blocksBefore.every((block) => (block as HTMLElement).style.display === "block")).toBe(
+      true,
+    );
+    const completeBefore = blocksBefore.slice(0, -1);
+    const completeText = completeBefore.map((block) => block.textContent);
+
+    await act(async () => {
+      await stream.append(line.repeat(5) + "<b>tail</b>");
+    });
+    const all = `${first}${line.repeat(5)}<b>tail</b>`;
+    await waitFor(() => expect(element.textContent).toBe(all));
+    expect(element.querySelector("b")).toBeNull();
+    const blocksAfter = [...element.children];
+    expect(blocksAfter.length).toBeGreaterThan(blocksBefore.length);
+    // The same DOM nodes with the same text: React left the complete blocks alone.
+    completeBefore.forEach((block, index) => {
+      expect(blocksAfter[index]).toBe(block);
+      expect(block.textContent).toBe(completeText[index]);
+    });
+  });
+});
+
 describe("<StreamStatus>", () => {
   const statuses = [
     ["idle", "Idle"],

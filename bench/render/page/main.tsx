@@ -9,10 +9,16 @@ function readParams(): PageParams {
   const stream = query.get("stream");
   const throttle = query.get("throttle");
   const tokens = Number(query.get("tokens"));
-  if (!stream || (throttle !== "frame" && throttle !== "false") || !(tokens > 0)) {
+  const blocks = query.get("blocks");
+  if (
+    !stream ||
+    (throttle !== "frame" && throttle !== "false") ||
+    !(tokens > 0) ||
+    (blocks !== "true" && blocks !== "false")
+  ) {
     throw new Error(`render bench page: bad query ${location.search}`);
   }
-  return { stream, throttle, tokens };
+  return { stream, throttle, tokens, blocks: blocks === "true" };
 }
 
 function toThrottle(param: ThrottleParam): Throttle {
@@ -41,6 +47,6 @@ if (!root) throw new Error("render bench page: #root is missing");
 // No StrictMode: it changes nothing in a production build, which is what is measured.
 createRoot(root).render(
   <DurableStreamsProvider client={client} throttle={throttle}>
-    <Reader url={params.stream} throttle={throttle} probe={probe} />
+    <Reader url={params.stream} throttle={throttle} blocks={params.blocks} probe={probe} />
   </DurableStreamsProvider>,
 );

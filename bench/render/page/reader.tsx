@@ -5,6 +5,7 @@ import type { Probe } from "./probe.js";
 export interface ReaderProps {
   url: string;
   throttle: Throttle;
+  blocks: boolean;
   probe: Probe;
 }
 
@@ -13,7 +14,7 @@ export interface ReaderProps {
  * They share one session and are notified in the same task, so each update
  * is one React commit, which the layout effect counts.
  */
-export function Reader({ url, throttle, probe }: ReaderProps): ReactNode {
+export function Reader({ url, throttle, blocks, probe }: ReaderProps): ReactNode {
   const { data, status } = useDurableStream<string, string>(url, { as: "text", throttle });
   const textBox = useRef<HTMLDivElement>(null);
 
@@ -33,7 +34,7 @@ export function Reader({ url, throttle, probe }: ReaderProps): ReactNode {
         <output data-testid="status">{status}</output> · {data.length} characters
       </p>
       <div ref={textBox} className="text">
-        <StreamText url={url} />
+        <StreamText url={url} blocks={blocks} />
       </div>
     </main>
   );
