@@ -75,7 +75,7 @@ test("a hidden tab pauses its long-poll and catches up without loss when shown",
     { live: resumed!.live, offset: resumed!.offset },
     `shown again, it first catches up (a plain GET) from where it paused\n${log.describe()}`,
   ).toEqual({ live: null, offset: offsetWhenPaused });
-  await expect(text).toContainText(serverWhileHidden.trim().split(" ").at(-1)!, {
+  await expect(text).toContainText(serverWhileHidden.trim().split(/\s+/).at(-1)!, {
     timeout: 10_000,
   });
 

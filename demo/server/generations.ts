@@ -17,9 +17,13 @@ export interface GenerationInfo {
 /** Where the list of generations lives: on the reference server, outside `/streams/` (not proxied). */
 const REGISTRY_PATH = "/_demo/generations";
 
-/** The deterministic token at `index`: `t00000 `, `t00001 `, ... */
+/** Tokens per line of a generation: its text has line breaks, as a model's answer would. */
+const TOKENS_PER_LINE = 12;
+
+/** The deterministic token at `index`: `t00000 `, `t00001 `, ..., every 12th ending its line. */
 export function tokenAt(index: number): string {
-  return `t${String(index).padStart(5, "0")} `;
+  const separator = index % TOKENS_PER_LINE === TOKENS_PER_LINE - 1 ? "\n" : " ";
+  return `t${String(index).padStart(5, "0")}${separator}`;
 }
 
 /** How many tokens a generation's text holds. */

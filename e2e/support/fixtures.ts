@@ -9,6 +9,7 @@ import {
   type TestInfo,
 } from "@playwright/test";
 import { RequestLog } from "./requests";
+import { tokenAt } from "../../demo/server/generations";
 
 export { expect };
 
@@ -91,9 +92,9 @@ export class Demo {
   }
 }
 
-/** `t00000 t00001 ...`: the token the generator writes at `index`. */
+/** `t00000`, `t00001`, ...: the token the generator writes at `index`, without its separator. */
 export function token(index: number): string {
-  return `t${String(index).padStart(5, "0")}`;
+  return tokenAt(index).trimEnd();
 }
 
 /** Where two texts first differ, with a little context, or null when they are equal. */
@@ -108,9 +109,12 @@ export function textDifference(actual: string, expected: string): string | null 
   );
 }
 
-/** Asserts `text` is exactly tokens 0..count-1, each once, in order, each followed by a space. */
+/**
+ * Asserts `text` is exactly tokens 0..count-1, each once, in order, each
+ * followed by its space or line break.
+ */
 export function expectTokens(text: string, count: number, what: string): void {
-  const tokens = text.split(" ").filter((t) => t !== "");
+  const tokens = text.split(/\s+/).filter((t) => t !== "");
   const expected = Array.from({ length: count }, (_, i) => token(i));
   const seen = new Set<string>();
   const duplicates = tokens.filter((t) => (seen.has(t) ? true : (seen.add(t), false)));
@@ -120,7 +124,7 @@ export function expectTokens(text: string, count: number, what: string): void {
   const outOfOrder = tokens.findIndex((t, i) => t !== expected[i]);
   expect(outOfOrder, `${what}: tokens in order (index of the first one out of place)`).toBe(-1);
   expect(
-    textDifference(text, expected.map((t) => `${t} `).join("")),
+    textDifference(text, expected.map((_, index) => tokenAt(index)).join("")),
     `${what}: exactly "t00000 t00001 ... " with nothing else`,
   ).toBeNull();
 }

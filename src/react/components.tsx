@@ -43,16 +43,7 @@ export function StreamText({
 }: StreamTextProps): ReactNode {
   const { data, status } = useDurableStream<string, string>(url, { as: "text", live, persist });
   const content =
-    data === "" && placeholder !== undefined
-      ? placeholder
-      : blocks
-        ? textBlocks(data, TEXT_BLOCK_LENGTH).map((block, index) => (
-            // Blocks never change once complete, so their index is a stable key.
-            <span key={index} style={BLOCK}>
-              {block}
-            </span>
-          ))
-        : data;
+    data === "" && placeholder !== undefined ? placeholder : blocks ? renderBlocks(data) : data;
   return (
     <Element
       className={className}
@@ -62,6 +53,23 @@ export function StreamText({
       {content}
     </Element>
   );
+}
+
+/**
+ * Complete blocks as block boxes, which keep their layout while text arrives;
+ * the growing rest as plain text after them, so that it stays inline with
+ * whatever follows (a cursor drawn by `::after`, say).
+ */
+function renderBlocks(text: string): ReactNode[] {
+  const pieces = textBlocks(text, TEXT_BLOCK_LENGTH);
+  const rest = pieces.pop();
+  // Complete blocks never change, so their index is a stable key.
+  const complete: ReactNode[] = pieces.map((block, index) => (
+    <span key={index} style={BLOCK}>
+      {block}
+    </span>
+  ));
+  return [...complete, rest];
 }
 
 /** Characters a `<StreamText blocks>` block gathers before it ends at a line break. */
