@@ -20,10 +20,10 @@ export interface StreamTextProps {
    * Lay long text out in blocks: a new block starts after the first line
    * break once a block holds about 1,000 characters, so each update lays out
    * only the last block instead of the whole text (in Chromium, a 350 kB
-   * generation took 40 times less layout time). For text whose line breaks
-   * show as breaks (`white-space: pre-wrap`, `pre` or `pre-line`), where the
-   * result looks the same; the text content is the same in any case.
-   * Default false: one text node.
+   * generation at 5,000 tokens/s took a ninth of the layout time, with no
+   * long tasks). Meant for text whose line breaks show as breaks
+   * (`white-space: pre-wrap`, `pre` or `pre-line`), where it looks the same;
+   * the text content is the same in any case. Default false: one text node.
    */
   blocks?: boolean;
 }
