@@ -11,6 +11,25 @@
  */
 import type { FetchFunction } from "../../src/client/index.js";
 import { sleep } from "../../src/client/retry.js";
+import {
+  badRequest,
+  bareType,
+  bodyText,
+  failureResponse,
+  indexOfOffset,
+  isJsonType,
+  metaHeaders,
+  newStoredStream,
+  nextCursor,
+  notFound,
+  offsetAt,
+  parseJsonMessages,
+  pushMessages,
+  tailOffset,
+  type StoredStream,
+} from "./in-memory-store.js";
+import { sseResponse } from "./in-memory-sse.js";
+import { handleAppend } from "./in-memory-writes.js";
 
 /** Where the fake server pretends to live; `.invalid` never resolves, so nothing can leak out. */
 export const IN_MEMORY_ORIGIN = "https://streams.invalid";
@@ -31,50 +50,9 @@ export interface CreateStreamInit {
   closed?: boolean;
 }
 
-interface ProducerState {
-  epoch: number;
-  lastSeq: number;
-}
-
-interface StoredStream {
-  contentType: string;
-  json: boolean;
-  /** Each message as stored: a serialised JSON value, or a piece of text. */
-  messages: string[];
-  /** `ends[i]`: the offset after message `i`. */
-  ends: string[];
-  bytes: number;
-  closed: boolean;
-  /** The producer request (`id/epoch/seq`) that closed the stream, if one did. */
-  closedBy: string | undefined;
-  lastStreamSeq: string | undefined;
-  producers: Map<string, ProducerState>;
-}
-
 interface Failure {
   status: number;
   remaining: number;
-}
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const START_OFFSET = formatOffset(0);
-
-function formatOffset(bytes: number): string {
-  return String(bytes).padStart(16, "0");
-}
-
-function bareType(contentType: string | null | undefined): string {
-  return (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
-}
-
-function isJsonType(contentType: string): boolean {
-  return bareType(contentType) === "application/json";
-}
-
-function nextCursor(clientCursor: string | null): string {
-  const previous = clientCursor !== null && /^\d+$/.test(clientCursor) ? Number(clientCursor) : 0;
-  return String(previous + 1);
 }
 
 /** An in-memory Durable Streams server; hand `streams.fetch` to a `DurableStreamClient`. */
@@ -95,21 +73,11 @@ export class InMemoryStreams {
   /** Creates a stream (replacing any at that path). */
   create(path: string, init: CreateStreamInit = {}): this {
     const contentType = init.contentType ?? "application/json";
-    const json = isJsonType(contentType);
-    if (!json && !bareType(contentType).startsWith("text/")) {
+    const stream = newStoredStream(contentType);
+    if (!stream.json && !bareType(contentType).startsWith("text/")) {
       throw new Error(`in-memory streams hold JSON or text, not ${contentType}`);
     }
-    this.streams.set(path, {
-      contentType,
-      json,
-      messages: [],
-      ends: [],
-      bytes: 0,
-      closed: false,
-      closedBy: undefined,
-      lastStreamSeq: undefined,
-      producers: new Map(),
-    });
+    this.streams.set(path, stream);
     if (init.data !== undefined) {
       if (typeof init.data === "string") {
         if (init.data !== "") this.append(path, init.data);
@@ -126,10 +94,10 @@ export class InMemoryStreams {
     const stream = this.require(path);
     if (stream.closed) throw new Error(`${path} is closed`);
     if (stream.json) {
-      this.push(stream, [JSON.stringify(message)]);
+      pushMessages(stream, [JSON.stringify(message)]);
     } else {
       if (typeof message !== "string") throw new Error(`${path} is a text stream`);
-      this.push(stream, [message]);
+      pushMessages(stream, [message]);
     }
     this.notify(path);
     return this;
@@ -220,9 +188,17 @@ export class InMemoryStreams {
     if ((live === "long-poll" || live === "sse") && offsets.length === 0) {
       return badRequest(`live=${live} needs an offset`);
     }
-    const start = offset === "now" ? stream.messages.length : this.indexOf(stream, offset);
+    const start = offset === "now" ? stream.messages.length : indexOfOffset(stream, offset);
     if (start === undefined) return badRequest(`no message boundary at offset ${offset}`);
-    if (live === "sse") return this.sse(path, start, cursor, signal);
+    if (live === "sse") {
+      const source = {
+        // A failing stream is gone for an open connection: it breaks, and the client
+        // reconnects to meet the failure.
+        current: () => (this.failures.has(path) ? undefined : this.streams.get(path)),
+        waitForChange: (stop: AbortSignal) => this.waitForChange(path, stop),
+      };
+      return sseResponse(source, start, cursor, signal);
+    }
 
     if (offset === "now" && live !== "long-poll") {
       return this.dataResponse(stream, start, { cursor: undefined });
@@ -239,7 +215,7 @@ export class InMemoryStreams {
           return new Response(null, {
             status: 204,
             headers: {
-              "stream-next-offset": this.offsetAt(current, start),
+              "stream-next-offset": offsetAt(current, start),
               "stream-up-to-date": "true",
               "stream-cursor": nextCursor(cursor),
             },
@@ -261,13 +237,13 @@ export class InMemoryStreams {
     options: { cursor: string | undefined; live?: boolean },
   ): Response {
     const pieces = stream.messages.slice(start);
-    const tail = this.offsetAt(stream, stream.messages.length);
+    const tail = tailOffset(stream);
     const headers: Record<string, string> = {
       "content-type": stream.contentType,
       "stream-next-offset": tail,
       "stream-up-to-date": "true",
       "cache-control": "no-store",
-      etag: `"${this.offsetAt(stream, start)}:${tail}${stream.closed ? ":c" : ""}"`,
+      etag: `"${offsetAt(stream, start)}:${tail}${stream.closed ? ":c" : ""}"`,
     };
     if (stream.closed) headers["stream-closed"] = "true";
     if (options.cursor !== undefined) headers["stream-cursor"] = options.cursor;
@@ -276,76 +252,12 @@ export class InMemoryStreams {
     return new Response(body, { status: 200, headers });
   }
 
-  /** An SSE connection: data and control events, then waiting for more until closed or cancelled. */
-  private sse(
-    path: string,
-    start: number,
-    clientCursor: string | null,
-    signal: AbortSignal | undefined,
-  ): Response {
-    const stopper = new AbortController();
-    let position = start;
-    let cursor = clientCursor;
-    const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-      const send = (event: string, data: string) => {
-        const lines = data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`);
-        controller.enqueue(encoder.encode(`event: ${event}\n${lines.join("\n")}\n\n`));
-      };
-      while (!stopper.signal.aborted) {
-        const stream = this.streams.get(path);
-        if (!stream || this.failures.has(path)) {
-          // The server went away mid-connection: the client reconnects and meets the failure.
-          controller.error(new TypeError("connection reset"));
-          return;
-        }
-        const pieces = stream.messages.slice(position);
-        if (pieces.length > 0) {
-          send("data", stream.json ? `[${pieces.join(",")}]` : pieces.join(""));
-        }
-        position = stream.messages.length;
-        const streamNextOffset = this.offsetAt(stream, position);
-        if (stream.closed) {
-          send("control", JSON.stringify({ streamNextOffset, streamClosed: true }));
-          controller.close();
-          return;
-        }
-        cursor = nextCursor(cursor);
-        send("control", JSON.stringify({ streamNextOffset, streamCursor: cursor, upToDate: true }));
-        await this.waitForChange(path, stopper.signal);
-      }
-    };
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        signal?.addEventListener(
-          "abort",
-          () => {
-            stopper.abort();
-            try {
-              controller.error(signal.reason);
-            } catch {
-              // Already closed.
-            }
-          },
-          { once: true },
-        );
-        void pump(controller).catch(() => undefined);
-      },
-      cancel() {
-        stopper.abort();
-      },
-    });
-    return new Response(body, {
-      status: 200,
-      headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
-    });
-  }
-
   private head(path: string): Response {
     const stream = this.streams.get(path);
     if (!stream) return notFound();
     const headers: Record<string, string> = {
       "content-type": stream.contentType,
-      "stream-next-offset": this.offsetAt(stream, stream.messages.length),
+      "stream-next-offset": tailOffset(stream),
       "cache-control": "no-store",
     };
     if (stream.closed) headers["stream-closed"] = "true";
@@ -360,7 +272,7 @@ export class InMemoryStreams {
       const same =
         bareType(existing.contentType) === bareType(contentType) && existing.closed === closed;
       if (!same) return new Response("Stream exists with another configuration", { status: 409 });
-      return new Response(null, { status: 200, headers: this.metaHeaders(existing) });
+      return new Response(null, { status: 200, headers: metaHeaders(existing) });
     }
     const json = isJsonType(contentType);
     let data: string | unknown[] | undefined;
@@ -374,113 +286,15 @@ export class InMemoryStreams {
     } catch (error) {
       return badRequest(String(error));
     }
-    return new Response(null, { status: 201, headers: this.metaHeaders(this.require(path)) });
+    return new Response(null, { status: 201, headers: metaHeaders(this.require(path)) });
   }
 
   private post(path: string, headers: Headers, body: string): Response {
     const stream = this.streams.get(path);
     if (!stream) return notFound();
-    const closing = headers.get("stream-closed")?.trim().toLowerCase() === "true";
-    const producerHeaders = [
-      headers.get("producer-id"),
-      headers.get("producer-epoch"),
-      headers.get("producer-seq"),
-    ];
-    const present = producerHeaders.filter((value) => value !== null).length;
-    if (present !== 0 && present !== 3) return badRequest("producer headers come all together");
-    const [producerId, epochText, seqText] = producerHeaders;
-    const producer =
-      present === 3
-        ? { id: producerId!, epoch: Number(epochText), seq: Number(seqText) }
-        : undefined;
-    if (
-      producer &&
-      (producer.id === "" ||
-        !/^\d+$/.test(epochText!) ||
-        !/^\d+$/.test(seqText!) ||
-        !Number.isSafeInteger(producer.epoch) ||
-        !Number.isSafeInteger(producer.seq))
-    ) {
-      return badRequest("invalid producer headers");
-    }
-    const tuple = producer ? `${producer.id}/${producer.epoch}/${producer.seq}` : undefined;
-    const tail = () => this.offsetAt(stream, stream.messages.length);
-
-    if (stream.closed) {
-      if ((tuple !== undefined && tuple === stream.closedBy) || (closing && body === "")) {
-        return new Response(null, {
-          status: 204,
-          headers: { "stream-next-offset": tail(), "stream-closed": "true" },
-        });
-      }
-      return new Response("Stream is closed", {
-        status: 409,
-        headers: { "stream-next-offset": tail(), "stream-closed": "true" },
-      });
-    }
-    if (body === "" && !closing) return badRequest("empty append");
-    if (body !== "" && bareType(headers.get("content-type")) !== bareType(stream.contentType)) {
-      return new Response("Content type mismatch", { status: 409 });
-    }
-    const streamSeq = headers.get("stream-seq");
-    if (streamSeq !== null && stream.lastStreamSeq !== undefined) {
-      if (streamSeq <= stream.lastStreamSeq) {
-        return new Response("Stream-Seq regression", { status: 409 });
-      }
-    }
-
-    let acceptedProducer: ProducerState | undefined;
-    if (producer) {
-      const state = stream.producers.get(producer.id);
-      if (state && producer.epoch < state.epoch) {
-        return new Response("Stale producer epoch", {
-          status: 403,
-          headers: { "producer-epoch": String(state.epoch) },
-        });
-      }
-      if (!state || producer.epoch > state.epoch) {
-        if (producer.seq !== 0) {
-          if (!state) return sequenceGap(0, producer.seq);
-          return badRequest("a new epoch starts at sequence 0");
-        }
-      } else if (producer.seq <= state.lastSeq) {
-        return new Response(null, {
-          status: 204,
-          headers: {
-            "producer-epoch": String(state.epoch),
-            "producer-seq": String(state.lastSeq),
-            "stream-next-offset": tail(),
-          },
-        });
-      } else if (producer.seq > state.lastSeq + 1) {
-        return sequenceGap(state.lastSeq + 1, producer.seq);
-      }
-      acceptedProducer = { epoch: producer.epoch, lastSeq: producer.seq };
-    }
-
-    if (body !== "") {
-      const pieces = stream.json ? parseJsonMessages(body, false) : [body];
-      if (pieces === undefined) return badRequest("invalid JSON, or an empty array");
-      this.push(
-        stream,
-        stream.json ? pieces.map((piece) => JSON.stringify(piece)) : (pieces as string[]),
-      );
-    }
-    if (streamSeq !== null) stream.lastStreamSeq = streamSeq;
-    if (producer && acceptedProducer) stream.producers.set(producer.id, acceptedProducer);
-    if (closing) {
-      stream.closed = true;
-      stream.closedBy = tuple;
-    }
-    this.notify(path);
-    const responseHeaders: Record<string, string> = { "stream-next-offset": tail() };
-    if (closing) responseHeaders["stream-closed"] = "true";
-    if (acceptedProducer) {
-      responseHeaders["producer-epoch"] = String(acceptedProducer.epoch);
-      responseHeaders["producer-seq"] = String(acceptedProducer.lastSeq);
-      return new Response(null, { status: 200, headers: responseHeaders });
-    }
-    return new Response(null, { status: 204, headers: responseHeaders });
+    const { response, changed } = handleAppend(stream, headers, body);
+    if (changed) this.notify(path);
+    return response;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -489,34 +303,6 @@ export class InMemoryStreams {
     const stream = this.streams.get(path);
     if (!stream) throw new Error(`no stream at ${path}`);
     return stream;
-  }
-
-  private push(stream: StoredStream, pieces: readonly string[]): void {
-    for (const piece of pieces) {
-      stream.messages.push(piece);
-      stream.bytes += encoder.encode(piece).length;
-      stream.ends.push(formatOffset(stream.bytes));
-    }
-  }
-
-  private offsetAt(stream: StoredStream, index: number): string {
-    return index === 0 ? START_OFFSET : stream.ends[index - 1]!;
-  }
-
-  /** The index of the first message after `offset`, or undefined when it is not a boundary. */
-  private indexOf(stream: StoredStream, offset: string): number | undefined {
-    if (offset === "-1" || offset === START_OFFSET) return 0;
-    const index = stream.ends.indexOf(offset);
-    return index < 0 ? undefined : index + 1;
-  }
-
-  private metaHeaders(stream: StoredStream): Record<string, string> {
-    const headers: Record<string, string> = {
-      "content-type": stream.contentType,
-      "stream-next-offset": this.offsetAt(stream, stream.messages.length),
-    };
-    if (stream.closed) headers["stream-closed"] = "true";
-    return headers;
   }
 
   /** The failure response for this request, counting it down. */
@@ -572,51 +358,4 @@ export class InMemoryStreams {
       else signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
-}
-
-function bodyText(body: RequestInit["body"]): string {
-  if (body === undefined || body === null) return "";
-  if (typeof body === "string") return body;
-  if (body instanceof Uint8Array) return decoder.decode(body);
-  if (body instanceof ArrayBuffer) return decoder.decode(new Uint8Array(body));
-  throw new Error("in-memory streams take string or byte bodies");
-}
-
-/** A JSON body as messages: an array's elements (empty only when creating), or one value. */
-function parseJsonMessages(body: string, creating: boolean): unknown[] | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(value)) return [value];
-  if (value.length === 0 && !creating) return undefined;
-  return value;
-}
-
-function notFound(): Response {
-  return new Response("Stream not found", {
-    status: 404,
-    headers: { "content-type": "text/plain" },
-  });
-}
-
-function badRequest(message: string): Response {
-  return new Response(message, { status: 400, headers: { "content-type": "text/plain" } });
-}
-
-function sequenceGap(expected: number, received: number): Response {
-  return new Response("Sequence gap", {
-    status: 409,
-    headers: {
-      "producer-expected-seq": String(expected),
-      "producer-received-seq": String(received),
-    },
-  });
-}
-
-function failureResponse(status: number): Response {
-  const text = status === 404 ? "Stream not found" : `Injected failure (${status})`;
-  return new Response(text, { status, headers: { "content-type": "text/plain" } });
 }
