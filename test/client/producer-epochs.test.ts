@@ -10,9 +10,9 @@ import {
   eventually,
   rawProducerPost,
   readBackText,
-  rejection,
   within,
 } from "../support/producer-wire.js";
+import { rejection } from "../support/promises.js";
 
 const server = sharedTestServer();
 

@@ -11,7 +11,8 @@ import {
 } from "../../src/client/index.js";
 import { injectFault } from "../support/faults.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
-import { Wire, collectErrors, readBackText, rejection } from "../support/producer-wire.js";
+import { Wire, collectErrors, readBackText } from "../support/producer-wire.js";
+import { rejection } from "../support/promises.js";
 
 const server = sharedTestServer();
 

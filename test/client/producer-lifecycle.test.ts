@@ -2,13 +2,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { NetworkError, ProducerClosedError } from "../../src/client/index.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
-import {
-  Wire,
-  collectErrors,
-  readBackJson,
-  readBackText,
-  rejection,
-} from "../support/producer-wire.js";
+import { Wire, collectErrors, readBackJson, readBackText } from "../support/producer-wire.js";
+import { rejection } from "../support/promises.js";
 
 const server = sharedTestServer();
 

@@ -7,14 +7,8 @@ import {
 } from "../../src/client/index.js";
 import { injectFault } from "../support/faults.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
-import {
-  Wire,
-  batch,
-  bodyText,
-  collectErrors,
-  readBackText,
-  rejection,
-} from "../support/producer-wire.js";
+import { Wire, batch, bodyText, collectErrors, readBackText } from "../support/producer-wire.js";
+import { rejection } from "../support/promises.js";
 import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();

@@ -9,8 +9,8 @@ import {
   collectErrors,
   readBackJson,
   readBackText,
-  rejection,
 } from "../support/producer-wire.js";
+import { rejection } from "../support/promises.js";
 
 const server = sharedTestServer();
 

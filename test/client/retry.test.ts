@@ -16,21 +16,13 @@ import {
 import { recordingFetch, type RecordedRequest } from "../support/counting-fetch.js";
 import { clearFaults, injectFault, type Fault } from "../support/faults.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
+import { rejection } from "../support/promises.js";
 
 const server = sharedTestServer();
 
 afterEach(async () => {
   await clearFaults(server().url);
 });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject, but it resolved");
-}
 
 function count(requests: readonly RecordedRequest[], method: string): number {
   return requests.filter((r) => r.method === method).length;

@@ -212,16 +212,6 @@ export async function readBackJson(serverUrl: string, path: string): Promise<unk
   return items;
 }
 
-/** Awaits a promise that must reject and returns the rejection. */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject, but it resolved");
-}
-
 /** Polls until the condition holds (true) or `ms` passed (false). */
 export async function eventually(condition: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
