@@ -9,7 +9,7 @@ import {
   compareOffsets,
 } from "../../src/client/index.js";
 import { recordingFetch } from "../support/counting-fetch.js";
-import { rejection } from "../support/promises.js";
+import { rejection } from "../support/caught.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 
 const server = sharedTestServer();

@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ProducerBufferFullError } from "../../src/client/index.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
+import { thrown } from "../support/caught.js";
 import { Wire, readBackJson, readBackText } from "../support/producer-wire.js";
 
 const server = sharedTestServer();
@@ -12,15 +13,6 @@ async function setup(contentType = "text/plain") {
   const path = uniquePath("backpressure");
   const stream = await client.createStream(path, { contentType });
   return { wire, path, stream };
-}
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 describe("backpressure", () => {

@@ -12,7 +12,7 @@ import {
   readBackText,
   within,
 } from "../support/producer-wire.js";
-import { rejection } from "../support/promises.js";
+import { rejection } from "../support/caught.js";
 
 const server = sharedTestServer();
 

@@ -12,7 +12,7 @@ import {
 import { injectFault } from "../support/faults.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import { Wire, collectErrors, readBackText } from "../support/producer-wire.js";
-import { rejection } from "../support/promises.js";
+import { rejection } from "../support/caught.js";
 
 const server = sharedTestServer();
 

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { NetworkError, ProducerClosedError } from "../../src/client/index.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import { Wire, collectErrors, readBackJson, readBackText } from "../support/producer-wire.js";
-import { rejection } from "../support/promises.js";
+import { rejection, thrown } from "../support/caught.js";
 
 const server = sharedTestServer();
 
@@ -16,15 +16,6 @@ async function setup(contentType = "text/plain", maxRetries = 3) {
   const path = uniquePath("lifecycle");
   const stream = await client.createStream(path, { contentType });
   return { wire, path, stream };
-}
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 describe("flush()", () => {

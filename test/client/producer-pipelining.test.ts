@@ -8,7 +8,7 @@ import {
 import { injectFault } from "../support/faults.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import { Wire, batch, bodyText, collectErrors, readBackText } from "../support/producer-wire.js";
-import { rejection } from "../support/promises.js";
+import { rejection } from "../support/caught.js";
 import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();

@@ -10,7 +10,7 @@ import {
   readBackJson,
   readBackText,
 } from "../support/producer-wire.js";
-import { rejection } from "../support/promises.js";
+import { rejection } from "../support/caught.js";
 
 const server = sharedTestServer();
 

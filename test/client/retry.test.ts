@@ -16,7 +16,7 @@ import {
 import { recordingFetch, type RecordedRequest } from "../support/counting-fetch.js";
 import { clearFaults, injectFault, type Fault } from "../support/faults.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
-import { rejection } from "../support/promises.js";
+import { rejection } from "../support/caught.js";
 
 const server = sharedTestServer();
 
