@@ -106,6 +106,27 @@ export class Batch {
     this.settled.catch(() => undefined);
   }
 
+  /**
+   * Builds the request body once, encoding messages that were held raw until
+   * the content type was known. Returns how much the counted bytes changed
+   * (estimates become exact sizes). Throws when a message cannot be encoded.
+   */
+  encode(json: boolean, codec: JsonCodec): number {
+    if (this.body) return 0;
+    let change = 0;
+    for (const message of this.messages) {
+      if (message.bytes !== undefined) continue;
+      message.bytes = encodeMessage(message.raw, json, codec);
+      change += message.bytes.length - message.size;
+      message.size = message.bytes.length;
+    }
+    this.body = batchBody(
+      this.messages.map((message) => message.bytes!),
+      json,
+    );
+    return change;
+  }
+
   /** Bytes counted against the limits. */
   get bytes(): number {
     return this.messages.reduce((sum, message) => sum + message.size, 0);

@@ -26,6 +26,7 @@ import type {
 } from "./producer-options.js";
 import { asProducerError, sendProducerRequest } from "./producer-send.js";
 import { EARLY_RETRY_MS, MAX_EARLY_RETRIES, epochSequencer } from "./producer-sequencer.js";
+import { inFlightWindow } from "./producer-window.js";
 import { sleep } from "./retry.js";
 
 /** The producer's engine; `IdempotentProducer` documents each member. Internal. */
@@ -63,7 +64,8 @@ export function producerCore(
   let typeRequest: Promise<void> | undefined;
   let closeResult: Promise<{ finalOffset: string }> | undefined;
 
-  const canDispatch = () => inFlight.size < settings.maxInFlight && seq.mayDispatch(inFlight.size);
+  const dispatchWindow = inFlightWindow(settings.maxInFlight);
+  const canDispatch = () => inFlight.size < dispatchWindow.size && seq.mayDispatch(inFlight.size);
 
   const accumulator = batchAccumulator(
     settings,
@@ -141,18 +143,8 @@ export function producerCore(
 
   /** Builds the body once; a message that cannot be encoded fails its batch before it takes a sequence. */
   const prepare = (batch: Batch, json: boolean): boolean => {
-    if (batch.body) return true;
     try {
-      for (const message of batch.messages) {
-        if (message.bytes !== undefined) continue;
-        message.bytes = encodeMessage(message.raw, json, codec);
-        bufferedBytes += message.bytes.length - message.size;
-        message.size = message.bytes.length;
-      }
-      batch.body = batchBody(
-        batch.messages.map((message) => message.bytes!),
-        json,
-      );
+      bufferedBytes += batch.encode(json, codec);
       return true;
     } catch (error) {
       fail(batch, error);
@@ -187,16 +179,20 @@ export function producerCore(
    * failed (a failure to reach the server rejects, and pump() fails the batch).
    */
   const run = async (batch: Batch): Promise<void> => {
+    let arrivedEarly = false;
     for (;;) {
       const outcome = await send(batch.epoch, batch.seq, batch.body);
       if (outcome.kind === "ok") {
         if (outcome.offset !== undefined && !outcome.duplicate) advanceOffset(outcome.offset);
+        dispatchWindow.acknowledged(!arrivedEarly);
         seq.acknowledged(batch);
         settle(batch);
         batch.succeed();
         return;
       }
       if (outcome.kind === "early") {
+        if (!arrivedEarly) dispatchWindow.early();
+        arrivedEarly = true;
         const { expectedSeq, receivedSeq } = outcome;
         const next = await seq.awaitPredecessor(batch, url, expectedSeq, receivedSeq);
         if (next === "resend") continue;

@@ -14,7 +14,11 @@ export interface ProducerOptions {
   maxBatchBytes?: number;
   /** A batch is sent as soon as it holds this many messages. Default: no limit. */
   maxBatchItems?: number;
-  /** Batches on the wire at once. Default 5. */
+  /**
+   * Batches on the wire at once, at most. Default 5. A batch that reaches the
+   * server before its predecessor is refused and sent again, so each such
+   * arrival halves the number, and batches arriving in order grow it back.
+   */
   maxInFlight?: number;
   /** Messages not yet acknowledged, at most. Default 10,000. */
   maxBufferedMessages?: number;
