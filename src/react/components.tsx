@@ -29,8 +29,9 @@ export interface StreamTextProps {
 }
 
 /**
- * A text stream rendered as text (a text node, never HTML), updated at most
- * once per frame however fast tokens arrive.
+ * A text stream rendered as text (never HTML), updated at most once per
+ * frame however fast tokens arrive: one text node, or with `blocks` long
+ * text in blocks of lines that stay untouched as tokens arrive.
  */
 export function StreamText({
   url,
