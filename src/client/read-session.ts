@@ -70,6 +70,8 @@ export async function openReadSession(
     options.pauseWhenHidden === false ? undefined : (options.visibility ?? documentVisibility());
   const live = options.live ?? "off";
   const startOffset = options.checkpoint?.offset ?? options.offset ?? Offset.beginning;
+  // The caller's headers and params for every request; its signal is in sessionSignal.
+  const call = { ...options, signal: undefined };
   let transport: LiveMode;
   let first: Response | undefined;
   /** After a pause, one plain GET picks up what arrived while hidden. */
@@ -134,7 +136,7 @@ export async function openReadSession(
         method: "GET",
         url,
         query: { offset, live: mode, cursor: mode && session.cursor },
-        call: { ...options, signal: undefined },
+        call,
         signal: combineSignals(sessionSignal, signal),
         retry: "all",
         error: { operation: "read", offset },

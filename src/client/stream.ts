@@ -275,7 +275,12 @@ export class DurableStream {
   }
 
   private send(spec: Omit<RequestSpec, "url" | "call">, call: CallOptions): Promise<Response> {
-    return sendRequest(this.context, { ...spec, url: this.url, call });
+    // Every caller passes a fresh literal, so completing it in place is safe (and
+    // spares a copy per request).
+    const request = spec as RequestSpec;
+    request.url = this.url;
+    request.call = call;
+    return sendRequest(this.context, request);
   }
 
   /** The content type for a write: known, learned once with a HEAD, or octet-stream. */
