@@ -1,4 +1,5 @@
 /** Renders the size table printed by `npm run size`. */
+import { markdownTable } from "../markdown-table.js";
 import type { BudgetStatus } from "./budget.js";
 
 export interface SizeRow {
@@ -25,7 +26,7 @@ const NONE = "-";
 const bytes = (n: number | undefined): string =>
   n === undefined ? NONE : `${n.toLocaleString("en-US")} B`;
 
-/** A Markdown table: readable in a terminal and pasteable into a PR. Numbers right-aligned. */
+/** A Markdown table: readable in a terminal and pasteable into a PR. */
 export function formatTable(rows: readonly SizeRow[]): string {
   const cells = rows.map((row) => [
     row.name,
@@ -38,14 +39,5 @@ export function formatTable(rows: readonly SizeRow[]): string {
     bytes(row.budget),
     STATUS_LABEL[row.status],
   ]);
-  const widths = HEADER.map((title, i) =>
-    Math.max(title.length, ...cells.map((line) => line[i]?.length ?? 0)),
-  );
-  // The first column is text (left-aligned), the rest numbers or short words (right-aligned).
-  const line = (values: readonly string[]): string =>
-    `| ${values
-      .map((value, i) => (i === 0 ? value.padEnd(widths[i] ?? 0) : value.padStart(widths[i] ?? 0)))
-      .join(" | ")} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
-  return [line(HEADER), rule, ...cells.map(line)].join("\n");
+  return markdownTable(HEADER, cells);
 }

@@ -1,4 +1,5 @@
 /** The human-readable report: header, one table, footnotes. */
+import { markdownTable } from "../markdown-table.js";
 import { formatNumber } from "./stats.js";
 import type { SummaryRow } from "./results.js";
 
@@ -61,18 +62,8 @@ export function renderTable(
     cell(row, "fetch", marks),
     row.oursOverFetch === null ? "n/a" : `${row.oursOverFetch.toFixed(2)}x`,
   ]);
-  const widths = COLUMNS.map((title, i) =>
-    Math.max(title.length, ...body.map((line) => line[i]!.length)),
-  );
-  // Text columns left-aligned, numbers right-aligned.
-  const format = (line: readonly string[]) =>
-    line
-      .map((text, i) => (i < 2 ? text.padEnd(widths[i]!) : text.padStart(widths[i]!)))
-      .join(" | ");
   const out = [header.title, ...header.lines, ""];
-  out.push(format(COLUMNS));
-  out.push(widths.map((width) => "-".repeat(width)).join("-|-"));
-  for (const line of body) out.push(format(line));
+  out.push(markdownTable(COLUMNS, body, 2));
   out.push("");
   for (const [reason, mark] of marks) out.push(`[${mark}] n/a: ${reason}`);
   for (const note of notes) out.push(`- ${note}`);

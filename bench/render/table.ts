@@ -1,3 +1,4 @@
+import { markdownTable } from "../markdown-table.js";
 import type { VariantResult } from "./variant.js";
 
 const HEADERS = [
@@ -30,17 +31,7 @@ export function formatTable(results: readonly VariantResult[]): string {
     fixed(r.mainThread.layoutMs, 0),
     fixed(r.mainThread.scriptMs, 0),
   ]);
-  const widths = HEADERS.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => row[column]?.length ?? 0)),
-  );
-  // The variant is text (left-aligned); every other column is a number (right-aligned).
-  const pad = (cell: string, column: number) =>
-    column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0);
-  const line = (cells: readonly string[]) => `| ${cells.map(pad).join(" | ")} |`;
-  const rule = widths.map((width, column) =>
-    column === 0 ? `:${"-".repeat(width + 1)}` : `${"-".repeat(width + 1)}:`,
-  );
-  return [line(HEADERS), `|${rule.join("|")}|`, ...rows.map(line)].join("\n");
+  return markdownTable(HEADERS, rows);
 }
 
 /** What the table leaves out but a reader needs to trust it: transport, pacing, machine load. */
