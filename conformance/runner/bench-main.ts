@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
-import { AdapterProcess, AdapterStartError } from "./adapter-process.js";
+import { startAdapter } from "./adapter-init.js";
+import type { AdapterProcess } from "./adapter-process.js";
 import { BENCH_USAGE, benchScale, parseBenchArgs } from "./bench-args.js";
 import { benchExitCode, renderReport } from "./bench-report.js";
 import {
@@ -121,35 +122,15 @@ export async function runBench(
   io: BenchIo,
 ): Promise<BenchRun | string> {
   const started = performance.now();
-  let adapter: AdapterProcess;
-  try {
-    adapter = await AdapterProcess.start(options.adapter, {
-      verbose: options.verbose,
-      stderr: io.err,
-    });
-  } catch (err) {
-    if (!(err instanceof AdapterStartError)) throw err;
-    return `cannot start the adapter: ${err.message}`;
-  }
-  io.progress(`Adapter: ${options.adapter}`);
-
-  const init = await adapter.send(
-    { type: "init", serverUrl: server.url },
-    BENCH_COMMAND_TIMEOUT_MS,
-  );
-  const initResult = init.ok ? init.result : undefined;
-  if (!init.ok || !isObj(initResult) || initResult["success"] !== true) {
-    await adapter.close(false);
-    const why = !init.ok
-      ? init.error
-      : isObj(initResult)
-        ? describeError(initResult)
-        : show(initResult);
-    return `adapter init failed: ${why}`;
-  }
-  const features = initResult["features"] ?? {};
-  const clientName = String(initResult["clientName"] ?? "?");
-  const clientVersion = String(initResult["clientVersion"] ?? "?");
+  const launch = await startAdapter(options.adapter, server.url, {
+    verbose: options.verbose,
+    stderr: io.err,
+    initTimeoutMs: BENCH_COMMAND_TIMEOUT_MS,
+    onStarted: () => io.progress(`Adapter: ${options.adapter}`),
+  });
+  if (typeof launch === "string") return launch;
+  const { adapter, info } = launch;
+  const { clientName, clientVersion, features } = info;
   io.progress(`Client: ${clientName} ${clientVersion}`);
   io.progress(`Features: ${show(features)}`);
   if (options.scale !== 1) io.progress(`Scale: ${options.scale} (CONFORMANCE_BENCH_SCALE)`);

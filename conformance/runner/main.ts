@@ -1,14 +1,14 @@
 import { resolve } from "node:path";
-import { AdapterProcess, AdapterStartError } from "./adapter-process.js";
+import { startAdapter } from "./adapter-init.js";
 import { parseArgs, USAGE, UsageError, type CliOptions } from "./cli-args.js";
-import { describeError, show } from "./expectations.js";
+import { show } from "./expectations.js";
 import { runCase } from "./execute.js";
 import { skipReason } from "./features.js";
 import { KNOWN_DEVIATIONS } from "./known-deviations.js";
 import { CaseLoadError, filterCases, loadCases } from "./load-cases.js";
 import { caseLine, summaryLines } from "./report.js";
 import { HttpServerSteps, startReferenceServer, type ReferenceServer } from "./server.js";
-import { isObj, type CaseOutcome, type TestCase } from "./types.js";
+import type { CaseOutcome, TestCase } from "./types.js";
 
 export interface RunIo {
   /** One report line (stdout). */
@@ -103,36 +103,20 @@ async function runWithServer(
   server: ReferenceServer,
   io: RunIo,
 ): Promise<RunResult> {
-  let adapter: AdapterProcess;
-  try {
-    adapter = await AdapterProcess.start(options.adapter, {
-      verbose: options.verbose,
-      stderr: io.err,
-    });
-  } catch (err) {
-    if (!(err instanceof AdapterStartError)) throw err;
-    io.out(`ERROR: cannot start the adapter: ${err.message}`);
+  const started = await startAdapter(options.adapter, server.url, {
+    verbose: options.verbose,
+    stderr: io.err,
+    initTimeoutMs: 30_000,
+    onStarted: () => io.out(`Adapter: ${options.adapter}`),
+  });
+  if (typeof started === "string") {
+    io.out(`ERROR: ${started}`);
     return { code: EXIT_FAILED };
   }
-  io.out(`Adapter: ${options.adapter}`);
-
-  const init = await adapter.send({ type: "init", serverUrl: server.url }, 30_000);
-  const initResult = init.ok ? init.result : undefined;
-  if (!init.ok || !isObj(initResult) || initResult["success"] !== true) {
-    const why = !init.ok
-      ? init.error
-      : isObj(initResult)
-        ? describeError(initResult)
-        : show(initResult);
-    io.out(`ERROR: adapter init failed: ${why}`);
-    await adapter.close(false);
-    return { code: EXIT_FAILED };
-  }
-  const features = initResult["features"];
-  io.out(
-    `Client: ${String(initResult["clientName"] ?? "?")} ${String(initResult["clientVersion"] ?? "?")}`,
-  );
-  io.out(`Features: ${show(features ?? {})}`);
+  const { adapter, info } = started;
+  const { features } = info;
+  io.out(`Client: ${info.clientName} ${info.clientVersion}`);
+  io.out(`Features: ${show(features)}`);
 
   const outcomes: CaseOutcome[] = [];
   const steps = new HttpServerSteps(server.url);
