@@ -104,7 +104,7 @@ export async function seedBinaryStream(url: string, total: number): Promise<void
 }
 
 /** Every catch-up response from the beginning to up to date. */
-async function* catchUpResponses(url: string): AsyncGenerator<Response> {
+export async function* catchUpResponses(url: string): AsyncGenerator<Response> {
   let offset = "-1";
   for (;;) {
     const response = await fetch(`${url}?offset=${encodeURIComponent(offset)}`);

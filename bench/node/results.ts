@@ -6,6 +6,11 @@ import type { Scenario } from "./scenarios/types.js";
 
 type PerContender<T> = Record<ContenderName, T>;
 
+/** One value per contender, each made by `make`. */
+function perContender<T>(make: (name: ContenderName) => T): PerContender<T> {
+  return Object.fromEntries(CONTENDERS.map((name) => [name, make(name)])) as PerContender<T>;
+}
+
 export interface ScenarioResult {
   readonly scenario: Scenario;
   /** One value per measured round (warm-up excluded). */
@@ -19,8 +24,8 @@ export interface ScenarioResult {
 export function emptyResult(scenario: Scenario): ScenarioResult {
   return {
     scenario,
-    rounds: { ours: [], upstream: [], fetch: [] },
-    secondaryRounds: { ours: [], upstream: [], fetch: [] },
+    rounds: perContender(() => []),
+    secondaryRounds: perContender(() => []),
     unsupported: {},
   };
 }
@@ -42,12 +47,6 @@ export interface SummaryRow {
 
 const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
-function perContender(fn: (name: ContenderName) => number): PerContender<number | null> {
-  const out = {} as PerContender<number | null>;
-  for (const name of CONTENDERS) out[name] = finite(fn(name));
-  return out;
-}
-
 function row(
   id: string,
   label: string,
@@ -55,14 +54,14 @@ function row(
   rounds: PerContender<number[]>,
   unsupported: Partial<PerContender<string>>,
 ): SummaryRow {
-  const medians = perContender((name) => median(rounds[name]));
+  const medians = perContender((name) => finite(median(rounds[name])));
   return {
     id,
     label,
     unit,
     median: medians,
-    min: perContender((name) => min(rounds[name])),
-    max: perContender((name) => max(rounds[name])),
+    min: perContender((name) => finite(min(rounds[name]))),
+    max: perContender((name) => finite(max(rounds[name]))),
     rounds,
     oursOverUpstream: finite(ratio(medians.ours ?? NaN, medians.upstream ?? NaN)),
     oursOverFetch: finite(ratio(medians.ours ?? NaN, medians.fetch ?? NaN)),

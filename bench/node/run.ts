@@ -9,7 +9,7 @@ import { REPO_ROOT } from "./child-process.js";
 import { parseCli, USAGE } from "./cli.js";
 import { FULL_SIZES, QUICK_SIZES, SERVER_COMPRESSION, type Sizes } from "./config.js";
 import { makeContender } from "./contenders/index.js";
-import { CONTENDERS, Unsupported, type ContenderName } from "./contenders/types.js";
+import { CONTENDERS, Unsupported, type Contender, type ContenderName } from "./contenders/types.js";
 import { seedBinaryStream, seedJsonStream, uniqueUrl } from "./fixtures.js";
 import { collectGarbage } from "./gc.js";
 import { emptyResult, summarize, type ScenarioResult } from "./results.js";
@@ -36,11 +36,9 @@ function progress(text: string): void {
 
 function makeEnv(baseUrl: string, sizes: Sizes): BenchEnv {
   const fixtures = new Map<FixtureName, Promise<string>>();
-  const contenders = {
-    ours: makeContender("ours"),
-    upstream: makeContender("upstream"),
-    fetch: makeContender("fetch"),
-  };
+  const contenders = Object.fromEntries(
+    CONTENDERS.map((name) => [name, makeContender(name)]),
+  ) as Record<ContenderName, Contender>;
   return {
     baseUrl,
     sizes,

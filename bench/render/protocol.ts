@@ -4,6 +4,14 @@
  * Imported by both sides, so it holds types and pure functions only.
  */
 
+/**
+ * Epoch milliseconds with sub-millisecond precision, the same formula in Node
+ * and in the page, so that their readings compare.
+ */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** Every this many tokens a line ends, as in generated text (about 110 characters a line). */
 export const TOKENS_PER_LINE = 16;
 

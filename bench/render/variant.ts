@@ -3,8 +3,8 @@ import type { Browser, CDPSession, Page } from "@playwright/test";
 import type { DurableStreamClient } from "../../src/client/index.js";
 import type { Origin } from "./origin-server.js";
 import { checkTokens, type TokenCheck } from "./check.js";
-import type { PageResult, ThrottleParam } from "./protocol.js";
-import { epochNow, writeTokens, type Pace, type WriteResult } from "./writer.js";
+import { epochNow, type PageResult, type ThrottleParam } from "./protocol.js";
+import { writeTokens, type Pace, type WriteResult } from "./writer.js";
 
 /** One row of the benchmark: a render throttle. */
 export interface Variant {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { IdempotentProducer } from "../../src/client/index.js";
-import { token } from "./protocol.js";
+import { epochNow, token } from "./protocol.js";
 
 /** How the tokens are paced. */
 export interface Pace {
@@ -21,11 +21,6 @@ export interface WriteResult {
   flushedAt: number;
   /** The longest pause between two bursts: a busy event loop shows here. */
   longestBurstGapMs: number;
-}
-
-/** Epoch milliseconds with sub-millisecond precision: comparable with the page's same formula. */
-export function epochNow(): number {
-  return performance.timeOrigin + performance.now();
 }
 
 /**

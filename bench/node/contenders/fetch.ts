@@ -4,7 +4,14 @@
  * can beat by much.
  */
 import { MIB } from "../config.js";
-import { BYTES_TYPE, JSON_TYPE, benchMessage, createStream, postBody } from "../fixtures.js";
+import {
+  BYTES_TYPE,
+  JSON_TYPE,
+  benchMessage,
+  catchUpResponses,
+  createStream,
+  postBody,
+} from "../fixtures.js";
 import type { Contender, LiveReader, PreparedProduce, ProducerWorkload } from "./types.js";
 
 export function fetchContender(): Contender {
@@ -88,15 +95,7 @@ function checkOk(response: Response, url: string): void {
 
 /** Catch-up GETs from the beginning until the server says up to date. */
 async function catchUp(url: string, consume: (response: Response) => Promise<void>): Promise<void> {
-  let offset = "-1";
-  for (;;) {
-    const response = await fetch(readUrl(url, offset));
-    checkOk(response, url);
-    await consume(response);
-    const next = response.headers.get("stream-next-offset");
-    if (response.headers.has("stream-up-to-date") || next === null) return;
-    offset = next;
-  }
+  for await (const response of catchUpResponses(url)) await consume(response);
 }
 
 /** A catch-up GET, then long-polls, until stopped. */

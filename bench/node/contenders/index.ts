@@ -1,6 +1,6 @@
 import { fetchContender } from "./fetch.js";
 import { oursContender } from "./ours.js";
-import type { Contender, ContenderName } from "./types.js";
+import { CONTENDERS, type Contender, type ContenderName } from "./types.js";
 import { upstreamContender } from "./upstream.js";
 
 export function makeContender(name: ContenderName): Contender {
@@ -15,5 +15,5 @@ export function makeContender(name: ContenderName): Contender {
 }
 
 export function isContenderName(value: string | undefined): value is ContenderName {
-  return value === "ours" || value === "upstream" || value === "fetch";
+  return CONTENDERS.some((name) => name === value);
 }

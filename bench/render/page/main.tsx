@@ -1,7 +1,7 @@
 import { createRoot } from "react-dom/client";
 import { DurableStreamClient, DurableStreamsProvider, type Throttle } from "react-durable-streams";
-import { token, type PageParams, type ThrottleParam } from "../protocol.js";
-import { epochNow, Probe } from "./probe.js";
+import { epochNow, expectedText, token, type PageParams, type ThrottleParam } from "../protocol.js";
+import { Probe } from "./probe.js";
 import { Reader } from "./reader.js";
 
 function readParams(): PageParams {
@@ -27,9 +27,7 @@ function toThrottle(param: ThrottleParam): Throttle {
 
 const params = readParams();
 const throttle = toThrottle(params.throttle);
-let expectedLength = 0;
-for (let i = 0; i < params.tokens; i++) expectedLength += token(i).length;
-const probe = new Probe(expectedLength, token(params.tokens - 1));
+const probe = new Probe(expectedText(params.tokens).length, token(params.tokens - 1));
 
 window.__renderBench = {
   status: () => probe.status(),

@@ -1,9 +1,4 @@
-import type { PageResult } from "../protocol.js";
-
-/** Epoch milliseconds with sub-millisecond precision: comparable with Node's same formula. */
-export function epochNow(): number {
-  return performance.timeOrigin + performance.now();
-}
+import { epochNow, type PageResult } from "../protocol.js";
 
 /**
  * The in-page measurements of one run: commits, long tasks, gaps between
