@@ -77,7 +77,7 @@ export class AdapterState {
       case "validate":
         return validate(command);
       case "benchmark":
-        return benchmarkCommand(this.requireClient(), command);
+        return benchmarkCommand(this.requireClient(), command, (path) => this.stream(path));
       case "shutdown":
         return { type: "shutdown", success: true };
       default:

@@ -1,5 +1,4 @@
 // @vitest-environment node
-import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AdapterProcess } from "../../conformance/runner/adapter-process.js";
@@ -16,34 +15,17 @@ import {
 import { judge } from "../../conformance/runner/bench-stats.js";
 import { UsageError } from "../../conformance/runner/cli-args.js";
 import { startReferenceServer } from "../../conformance/runner/server.js";
+import { ROOT, runConformanceCli, type CliRun } from "../support/cli.js";
+import { readBack } from "../support/producer-wire.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const OUR_ADAPTER = resolve(ROOT, "conformance/adapter");
 const FAKE_ADAPTER = "test/conformance/fixtures/bench-fake-adapter.mjs";
 const NOT_SUPPORTED_ADAPTER = "test/conformance/fixtures/not-supported-adapter.mjs";
 const MIB = 1 << 20;
 
-interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real CLI (`node --import tsx conformance/run.ts --bench …`) from the repository root. */
+/** The real CLI in benchmark mode. */
 function runBenchCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "conformance/run.ts", "--bench", ...args],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  return runConformanceCli(["--bench", ...args], env);
 }
 
 /** The subset of the JSON report the tests look at. */
@@ -282,20 +264,6 @@ describe("benchmark mode end to end", () => {
 });
 
 describe("our adapter does the work its benchmark answers claim", () => {
-  /** The whole stream, by plain catch-up GETs until the server says up to date. */
-  async function readAll(url: string): Promise<Uint8Array> {
-    const parts: Uint8Array[] = [];
-    let offset = "-1";
-    for (;;) {
-      const res = await fetch(`${url}?offset=${encodeURIComponent(offset)}`);
-      expect(res.status).toBe(200);
-      parts.push(new Uint8Array(await res.arrayBuffer()));
-      offset = res.headers.get("stream-next-offset") ?? "";
-      expect(offset).not.toBe("");
-      if (res.headers.get("stream-up-to-date") === "true") return Buffer.concat(parts);
-    }
-  }
-
   it("appends, creates and bulk-appends what it reports, and reads every message", async () => {
     const server = await startReferenceServer({ longPollTimeout: "default" });
     const adapter = await AdapterProcess.start(OUR_ADAPTER, { stderr: () => undefined });
@@ -323,7 +291,7 @@ describe("our adapter does the work its benchmark answers claim", () => {
       const append = scenario("latency-append");
       await append.prepare?.(http, { base, scale: 1 });
       for (let i = 0; i < 3; i++) await bench(append, i);
-      expect((await readAll(`${server.url}${base}/stream`)).length).toBe(300);
+      expect((await readBack(server.url, `${base}/stream`)).length).toBe(300);
 
       // create: the stream exists afterwards, with the requested content type.
       const { operation: created } = await bench(scenario("latency-create"), 7);
@@ -341,7 +309,7 @@ describe("our adapter does the work its benchmark answers claim", () => {
       expect(result).toMatchObject({
         metrics: { messagesProcessed: 3, bytesTransferred: 3 * MIB },
       });
-      const bytes = await readAll(`${server.url}${bulk.path}`);
+      const bytes = await readBack(server.url, bulk.path);
       expect(bytes.length).toBe(3 * MIB);
       expect(bytes.every((b) => b === bytes[0])).toBe(true);
 

@@ -1,33 +1,11 @@
 // @vitest-environment node
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { KNOWN_DEVIATIONS } from "../../conformance/runner/known-deviations.js";
+import { runConformanceCli } from "../support/cli.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const WRONG_ADAPTER = "test/conformance/fixtures/not-supported-adapter.mjs";
 
-interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real CLI (`node --import tsx conformance/run.ts …`) from the repository root. */
-function runCli(args: readonly string[]): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "conformance/run.ts", ...args], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: readonly string[]) => runConformanceCli(args);
 
 function lastLines(stdout: string, n: number): string[] {
   return stdout.trimEnd().split("\n").slice(-n);
