@@ -4,7 +4,7 @@ import {
   type BenchCategory,
   type BenchScenario,
 } from "./bench-scenarios.js";
-import { absolute, addChoices, UsageError, walkOptions } from "./cli-args.js";
+import { adapterPath, addChoices, UsageError, walkOptions } from "./cli-args.js";
 
 export const BENCH_FORMATS = ["console", "json", "markdown"] as const;
 export type BenchFormat = (typeof BENCH_FORMATS)[number];
@@ -128,15 +128,6 @@ export function parseBenchArgs(
     throw new UsageError("no scenario matches both --scenario and --category");
   }
   return { adapter, scenarios, format, verbose, port, help };
-}
-
-function adapterPath(raw: string, cwd: string): string {
-  if (raw === "ts" || raw === "typescript") {
-    throw new UsageError(
-      `--bench/--adapter ${raw}: the upstream reference adapter is not available here; give the path of an executable adapter`,
-    );
-  }
-  return absolute(raw, cwd);
 }
 
 /**

@@ -98,18 +98,9 @@ export function parseArgs(
       case "--cases":
         casesDir = absolute(value(), cwd);
         break;
-      case "--adapter": {
-        const raw = value();
-        if (raw === "ts" || raw === "typescript") {
-          // Upstream maps these names to its own bundled TypeScript adapter,
-          // which is not part of this project.
-          throw new UsageError(
-            `--adapter ${raw}: the upstream reference adapter is not available here; give the path of an executable adapter`,
-          );
-        }
-        adapter = absolute(raw, cwd);
+      case "--adapter":
+        adapter = adapterPath(value(), cwd);
         break;
-      }
       default:
         throw new UsageError(`unknown argument "${arg}"`);
     }
@@ -201,4 +192,18 @@ export function splitList(raw: string): string[] {
 export function absolute(p: string, cwd: string): string {
   if (p.length === 0) throw new UsageError("empty path");
   return isAbsolute(p) ? p : resolve(cwd, p);
+}
+
+/**
+ * An adapter path from the command line, made absolute. Upstream maps `ts` and
+ * `typescript` to its own bundled TypeScript adapter, which is not part of
+ * this project.
+ */
+export function adapterPath(raw: string, cwd: string): string {
+  if (raw === "ts" || raw === "typescript") {
+    throw new UsageError(
+      `--adapter ${raw}: the upstream reference adapter is not available here; give the path of an executable adapter`,
+    );
+  }
+  return absolute(raw, cwd);
 }
