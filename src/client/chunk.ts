@@ -68,8 +68,14 @@ export function concatBytes(parts: readonly Uint8Array[], total?: number): Uint8
 }
 
 let encoder: TextEncoder | undefined;
+let decoder: TextDecoder | undefined;
 
 /** UTF-8 bytes of `text`; the encoder is made on first use so that importing costs nothing. */
 export function encodeUtf8(text: string): Uint8Array {
   return (encoder ??= new TextEncoder()).encode(text);
+}
+
+/** The text of whole UTF-8 bytes (not streaming, so one decoder serves every call). */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return (decoder ??= new TextDecoder()).decode(bytes);
 }

@@ -63,7 +63,8 @@ export async function sendRequest(
       const { status } = response;
       if (response.ok || spec.passStatuses?.includes(status)) return response;
       failure = await errorFromResponse(response, { ...spec.error, url });
-      if (status !== 429 && status < 500) throw failure;
+      // Retryable is 429 and 5xx (nothing was applied); every other status fails at once.
+      if (!failure.retryable) throw failure;
       retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -86,6 +87,9 @@ export async function sendRequest(
   }
 }
 
+/** Header names are case-insensitive: they are compared and sent lower-cased. */
+const lowerCase = (name: string) => name.toLowerCase();
+
 /** Handed to dynamic values when the call has no signal: one, not one per request. */
 let neverAborted: AbortSignal | undefined;
 
@@ -96,7 +100,6 @@ async function sendOnce(
   signal: AbortSignal | undefined,
 ): Promise<Response> {
   const resolveSignal = signal ?? (neverAborted ??= new AbortController().signal);
-  const lowerCase = (name: string) => name.toLowerCase();
   // Both start before either is awaited, so dynamic values resolve concurrently.
   const pendingHeaders = resolveDynamicRecord(
     [context.headers, spec.call?.headers],
@@ -132,6 +135,25 @@ export function discardBody(response: Response): void {
 
 /** Beyond this a body no longer fits fetch's buffers and would stall its connection. */
 const LONG_BODY_BYTES = 64 * 1024;
+
+/**
+ * The next read of a response body. A connection that breaks mid-body is a
+ * {@link NetworkError} (transient: the caller resumes from what it has); an
+ * abort is passed on as its reason. `what` starts the error's message.
+ */
+export async function readBody(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  signal: AbortSignal,
+  url: string,
+  what: string,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw new NetworkError(`${what}: ${describe(error)}`, { url, cause: error });
+  }
+}
 
 /** One signal that aborts when any of the given ones does. */
 export function combineSignals(

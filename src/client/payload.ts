@@ -1,4 +1,4 @@
-import { encodeUtf8, isBytes, type Payload } from "./chunk.js";
+import { decodeUtf8, encodeUtf8, isBytes, type Payload } from "./chunk.js";
 import { ParseError } from "./errors.js";
 import type { JsonCodec } from "./options.js";
 
@@ -11,7 +11,7 @@ export function payloadItems(payload: Payload, codec: JsonCodec, url: string): u
   if (Array.isArray(payload)) {
     return payload.flatMap((event) => parseArray(event, codec, url, true));
   }
-  const text = isBytes(payload) ? new TextDecoder().decode(payload) : (payload ?? "");
+  const text = isBytes(payload) ? decodeUtf8(payload) : (payload ?? "");
   return parseArray(text, codec, url, false);
 }
 

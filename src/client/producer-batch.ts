@@ -52,12 +52,24 @@ export function estimateSize(message: ProducerMessage, codec: JsonCodec): number
  */
 export function batchBody(messages: readonly Uint8Array[], json: boolean): Uint8Array {
   if (!json) return concatBytes(messages);
-  const comma = encodeUtf8(",");
-  const parts = messages.flatMap((message) => [comma, message]);
-  parts[0] = encodeUtf8("["); // in place of the first comma
-  parts.push(encodeUtf8("]"));
-  return concatBytes(parts);
+  // "[" + messages joined by "," + "]", written straight into one buffer.
+  let total = 2 + Math.max(0, messages.length - 1);
+  for (const message of messages) total += message.length;
+  const body = new Uint8Array(total);
+  body[0] = LEFT_BRACKET;
+  let position = 1;
+  messages.forEach((message, index) => {
+    if (index > 0) body[position++] = COMMA;
+    body.set(message, position);
+    position += message.length;
+  });
+  body[position] = RIGHT_BRACKET;
+  return body;
 }
+
+const LEFT_BRACKET = 0x5b;
+const COMMA = 0x2c;
+const RIGHT_BRACKET = 0x5d;
 
 /** One message waiting to be sent: encoded once the content type is known, raw until then. */
 export interface PendingMessage {

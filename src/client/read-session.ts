@@ -9,7 +9,7 @@ import {
   STREAM_UP_TO_DATE,
   isTrueHeader,
 } from "./headers.js";
-import { combineSignals, describe, sendRequest } from "./http.js";
+import { combineSignals, readBody, sendRequest } from "./http.js";
 import { Offset, compareOffsets } from "./offset.js";
 import type { LiveMode, ReadOptions } from "./read-options.js";
 import { backoffDelay, sleep } from "./retry.js";
@@ -183,17 +183,12 @@ export async function openReadSession(
     const reader = status === 204 ? undefined : body?.getReader();
     try {
       while (reader) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          // An abort (cancel or the caller's signal) is not a broken connection.
-          if (sessionSignal.aborted) throw sessionSignal.reason;
-          throw new NetworkError(`Connection to ${url} broke mid-response: ${describe(error)}`, {
-            url,
-            cause: error,
-          });
-        }
+        const result = await readBody(
+          reader,
+          sessionSignal,
+          url,
+          `Connection to ${url} broke mid-response`,
+        );
         if (result.done) break;
         let bytes = result.value;
         if (skip > 0) {

@@ -18,9 +18,6 @@ export type RetryPolicy = Readonly<Required<RetryOptions>>;
 /** Retry-After values beyond this are treated as this (a server asking for a day is ignored). */
 const RETRY_AFTER_CAP_MS = 3_600_000;
 
-/** The policy when no options are given. */
-export const DEFAULT_RETRY: RetryPolicy = /* @__PURE__ */ resolveRetryPolicy();
-
 /** Fills defaults and rejects nonsense with an {@link InvalidArgumentError} naming the option. */
 export function resolveRetryPolicy(options: RetryOptions = {}): RetryPolicy {
   const { maxRetries = 3, initialDelayMs = 100, maxDelayMs = 30_000, multiplier = 2 } = options;

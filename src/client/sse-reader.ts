@@ -1,8 +1,8 @@
 import { decodeBase64 } from "./base64.js";
 import { concatBytes, type Payload } from "./chunk.js";
-import { NetworkError, ParseError } from "./errors.js";
+import { ParseError } from "./errors.js";
 import { STREAM_SSE_DATA_ENCODING } from "./headers.js";
-import { describe } from "./http.js";
+import { readBody } from "./http.js";
 import { SseParser } from "./sse-parser.js";
 
 /** One batch of an SSE connection: the data events before a control event, and that event. */
@@ -34,18 +34,8 @@ export async function* sseBatches(
   const reader = body.getReader();
   try {
     for (;;) {
-      let result: ReadableStreamReadResult<Uint8Array>;
-      try {
-        result = await reader.read();
-      } catch (error) {
-        // A connection that breaks mid-stream is transient: the session reconnects from
-        // the last control event. An abort is passed on as its reason.
-        if (signal.aborted) throw signal.reason;
-        throw new NetworkError(`SSE connection to ${url} broke: ${describe(error)}`, {
-          url,
-          cause: error,
-        });
-      }
+      // A broken connection is transient: the session reconnects from the last control event.
+      const result = await readBody(reader, signal, url, `SSE connection to ${url} broke`);
       if (result.done) return;
       for (const { event, data } of parser.push(result.value)) {
         if (event === "data") held.push(data);

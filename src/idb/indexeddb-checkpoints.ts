@@ -2,6 +2,7 @@ import { createStore, del, get, promisifyRequest, update, type UseStore } from "
 import {
   memoryCheckpoints,
   shouldReplace,
+  type CheckpointPosition,
   type CheckpointRecord,
   type CheckpointStore,
 } from "../sync/index.js";
@@ -30,11 +31,13 @@ export interface IndexedDbCheckpointsOptions {
  */
 export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}): CheckpointStore {
   const fallback = memoryCheckpoints();
-  // The furthest record this page has read or written per key: what an urgent
-  // write, which cannot read first, checks itself against.
-  const known = new Map<string, CheckpointRecord>();
+  // Where the furthest record this page has read or written per key stands (not
+  // its state, which may be large): what an urgent write, which cannot read first,
+  // checks itself against.
+  const known = new Map<string, CheckpointPosition>();
   const remember = (key: string, record: CheckpointRecord | undefined): void => {
-    if (record && shouldReplace(known.get(key), record)) known.set(key, record);
+    if (!record || !shouldReplace(known.get(key), record)) return;
+    known.set(key, { url: record.url, version: record.version, offset: record.offset });
   };
   let store: UseStore | undefined;
   let failed = typeof indexedDB === "undefined";

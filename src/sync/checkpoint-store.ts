@@ -49,13 +49,16 @@ export interface CheckpointStore {
   delete(key: string): Promise<void>;
 }
 
+/** What decides whether one checkpoint record may replace another. */
+export type CheckpointPosition = Pick<CheckpointRecord, "url" | "version" | "offset">;
+
 /**
  * Whether `next` may replace `stored`: always for another stream or version,
  * otherwise only when it is not behind.
  */
 export function shouldReplace(
-  stored: CheckpointRecord | undefined,
-  next: CheckpointRecord,
+  stored: CheckpointPosition | undefined,
+  next: CheckpointPosition,
 ): boolean {
   if (!stored || stored.url !== next.url || stored.version !== next.version) return true;
   return compareOffsets(next.offset, stored.offset) >= 0;

@@ -5,6 +5,7 @@
 export {
   memoryCheckpoints,
   shouldReplace,
+  type CheckpointPosition,
   type CheckpointPutOptions,
   type CheckpointRecord,
   type CheckpointStore,

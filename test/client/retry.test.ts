@@ -8,7 +8,6 @@ import {
   type DurableStreamClientOptions,
 } from "../../src/client/index.js";
 import {
-  DEFAULT_RETRY,
   backoffDelay,
   parseRetryAfter,
   resolveRetryPolicy,
@@ -302,8 +301,8 @@ describe("backoffDelay", () => {
   });
 
   it("has the documented defaults", () => {
-    expect(resolveRetryPolicy(undefined)).toEqual(DEFAULT_RETRY);
-    expect(DEFAULT_RETRY).toEqual({
+    expect(resolveRetryPolicy(undefined)).toEqual(resolveRetryPolicy());
+    expect(resolveRetryPolicy()).toEqual({
       maxRetries: 3,
       initialDelayMs: 100,
       maxDelayMs: 30_000,
