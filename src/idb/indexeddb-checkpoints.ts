@@ -1,4 +1,4 @@
-import { createStore, del, get, promisifyRequest, update, type UseStore } from "idb-keyval";
+import { createStore, update, type UseStore } from "idb-keyval";
 import {
   memoryCheckpoints,
   shouldReplace,
@@ -6,6 +6,7 @@ import {
   type CheckpointRecord,
   type CheckpointStore,
 } from "../sync/index.js";
+import { deleteWithSlots, getFolded, putUrgent } from "./urgent-slots.js";
 
 /** Options of {@link indexedDbCheckpoints}. */
 export interface IndexedDbCheckpointsOptions {
@@ -23,14 +24,17 @@ export interface IndexedDbCheckpointsOptions {
  * atomic `update`, which keeps the record that is further along when two tabs
  * write at once. An urgent write (the page is closing) is a plain `put`
  * committed in the same task, since a closing page never gets to the write
- * after a read: it is skipped when this page has already seen a record that
- * is further along. Where IndexedDB is missing or fails (private browsing, quota),
+ * after a read: it goes to a slot of this page's own, folded into the record
+ * when the key is next read (see `urgent-slots.ts`), and is skipped when this
+ * page has already seen a record that is further along. Where IndexedDB is missing or fails (private browsing, quota),
  * it falls back to memory and says so once, on first use (so a server render,
  * which never reads a checkpoint, stays quiet): `kind` then reads `"memory"`.
  * A state IndexedDB cannot clone (functions, for one) fails that write only.
  */
 export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}): CheckpointStore {
   const fallback = memoryCheckpoints();
+  // Names this page's urgent slots: unique per store, so no two pages share one.
+  const pageId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   // Where the furthest record this page has read or written per key stands (not
   // its state, which may be large): what an urgent write, which cannot read first,
   // checks itself against.
@@ -79,7 +83,7 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
     async get(key) {
       if (!failed) {
         try {
-          const record = await get<CheckpointRecord>(key, idb());
+          const record = await getFolded(idb(), key);
           remember(key, record);
           return record;
         } catch (error) {
@@ -94,7 +98,7 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
           if (putOptions?.urgent) {
             if (!shouldReplace(known.get(key), record)) return;
             remember(key, record);
-            await putAndCommit(idb(), key, record);
+            await putUrgent(idb(), key, pageId, record);
           } else {
             let written = record;
             await update<CheckpointRecord>(
@@ -118,7 +122,7 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
       if (!failed) {
         try {
           known.delete(key);
-          await del(key, idb());
+          await deleteWithSlots(idb(), key);
           return;
         } catch (error) {
           degrade(error);
@@ -128,19 +132,6 @@ export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}):
     },
   };
   return result;
-}
-
-/**
- * Puts the record and commits its transaction without waiting for anything:
- * with the database already open, the request is made in the current task
- * (idb-keyval hands over the store in a microtask of it).
- */
-function putAndCommit(withStore: UseStore, key: string, record: CheckpointRecord): Promise<void> {
-  return withStore("readwrite", (store) => {
-    store.put(record, key);
-    store.transaction.commit?.();
-    return promisifyRequest(store.transaction).then(() => undefined);
-  });
 }
 
 function isDataCloneError(error: unknown): boolean {

@@ -7,11 +7,7 @@ import {
   type DurableStream,
   type DurableStreamClientOptions,
 } from "../../src/client/index.js";
-import {
-  backoffDelay,
-  parseRetryAfter,
-  resolveRetryPolicy,
-} from "../../src/client/retry.js";
+import { backoffDelay, parseRetryAfter, resolveRetryPolicy } from "../../src/client/retry.js";
 import { recordingFetch, type RecordedRequest } from "../support/counting-fetch.js";
 import { clearFaults, injectFault, type Fault } from "../support/faults.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";

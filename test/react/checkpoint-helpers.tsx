@@ -1,10 +1,10 @@
 import type { ReactNode } from "react";
 import type { RecordedRequest } from "../support/counting-fetch.js";
 import { useStreamsContext } from "../../src/react/context.js";
+import { indexedDbCheckpoints } from "../../src/idb/index.js";
 import {
   useDurableStream,
   type CheckpointRecord,
-  type CheckpointStore,
   type DurableStreamClient,
   type StreamStatus,
   type StreamsRuntime,
@@ -57,32 +57,15 @@ export function View<Item, State = Item[]>({
   );
 }
 
-/** A store wrapper that records every operation reaching the store. */
-export function countingStore(inner: CheckpointStore): {
-  store: CheckpointStore;
-  puts: Array<{ key: string; record: CheckpointRecord }>;
-  deletes: string[];
-} {
-  const puts: Array<{ key: string; record: CheckpointRecord }> = [];
-  const deletes: string[] = [];
-  return {
-    puts,
-    deletes,
-    store: {
-      get kind() {
-        return inner.kind;
-      },
-      get: (key) => inner.get(key),
-      put: (key, record) => {
-        puts.push({ key, record });
-        return inner.put(key, record);
-      },
-      delete: (key) => {
-        deletes.push(key);
-        return inner.delete(key);
-      },
-    },
-  };
+/**
+ * The checkpoint the next page load would restore from `database` (urgent
+ * writes wait in per-page slots until the key is read; see src/idb/urgent-slots.ts).
+ */
+export function nextLoadCheckpoint(
+  database: string,
+  key: string,
+): Promise<CheckpointRecord | undefined> {
+  return indexedDbCheckpoints({ database }).get(key);
 }
 
 /** Everything the server holds, read with a plain catch-up. */

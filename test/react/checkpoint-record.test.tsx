@@ -3,12 +3,11 @@
 import "fake-indexeddb/auto";
 import { StrictMode, type ReactNode } from "react";
 import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
-import { createStore, get, keys } from "idb-keyval";
+import { createStore, keys } from "idb-keyval";
 import { afterEach, describe, expect, it } from "vitest";
 import { indexedDbCheckpoints } from "../../src/idb/index.js";
 import {
   DurableStreamsProvider,
-  type CheckpointRecord,
   type CheckpointStore,
   type DurableStreamClient,
   type UseDurableStreamOptions,
@@ -18,7 +17,6 @@ import { injectFault } from "../support/faults.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 import {
   View,
-  countingStore,
   reads,
   serverItems,
   tailOffset,
@@ -28,7 +26,9 @@ import {
   disposeRuntimes,
   type Msg,
   msgs,
+  nextLoadCheckpoint,
 } from "./checkpoint-helpers.js";
+import { countingStore } from "../support/counting-store.js";
 
 const server = sharedTestServer();
 
@@ -92,9 +92,9 @@ describe("the checkpoint record", () => {
     render(<Tab client={testClient(server())} store={counted.store} url={url} />);
     await waitFor(() => expect(view().dataset.status).toBe("live"));
     window.dispatchEvent(new Event("pagehide"));
-    await waitFor(async () => expect(await get("chat", raw(database))).toBeDefined());
+    await waitFor(async () => expect(await nextLoadCheckpoint(database, "chat")).toBeDefined());
     expect(await keys(raw(database))).toEqual(["chat"]);
-    const stored = await get<CheckpointRecord>("chat", raw(database));
+    const stored = await nextLoadCheckpoint(database, "chat");
     expect(stored).toMatchObject({
       url,
       version: "1",
@@ -152,6 +152,11 @@ describe("the checkpoint record", () => {
     window.dispatchEvent(new Event("pagehide"));
     await waitFor(() => expect(counted.puts).toHaveLength(1));
     expect(counted.puts[0]!.record.state).toEqual(msgs(1));
+    // A closing page's write: one put committed within the event, in IndexedDB itself.
+    expect(counted.puts[0]!.urgent).toBe(true);
+    await waitFor(async () =>
+      expect((await nextLoadCheckpoint(database, "chat"))?.state).toEqual(msgs(1)),
+    );
 
     await act(async () => {
       await stream.appendJson({ n: 2 });
@@ -161,6 +166,7 @@ describe("the checkpoint record", () => {
     Object.defineProperty(document, "visibilityState", { configurable: true, value: "hidden" });
     document.dispatchEvent(new Event("visibilitychange"));
     await waitFor(() => expect(counted.puts).toHaveLength(2));
+    expect(counted.puts[1]!.urgent).toBe(true);
     expect(counted.puts[1]!.record).toMatchObject({
       state: msgs(1, 2),
       offset: await tailOffset(client, url),
@@ -173,9 +179,9 @@ describe("the checkpoint record", () => {
     });
     await waitFor(() => expect(view().dataset.status).toBe("closed"));
     await waitFor(async () =>
-      expect((await get<CheckpointRecord>("chat", raw(database)))?.closed).toBe(true),
+      expect((await nextLoadCheckpoint(database, "chat"))?.closed).toBe(true),
     );
-    const final = (await get<CheckpointRecord>("chat", raw(database)))!;
+    const final = (await nextLoadCheckpoint(database, "chat"))!;
     expect(final.state).toEqual(msgs(1, 2, 3));
     expect(final.offset).toBe(await tailOffset(client, url));
   });
@@ -211,7 +217,7 @@ describe("the checkpoint record", () => {
     await waitFor(() => expect(shown("a")).toEqual(msgs(1, 2, 3)));
     tabA.unmount();
     await waitFor(async () =>
-      expect((await get<CheckpointRecord>("chat", raw(database)))?.offset).toBe(newest),
+      expect((await nextLoadCheckpoint(database, "chat"))?.offset).toBe(newest),
     );
 
     // Now the stale tab writes its older checkpoint.
@@ -219,7 +225,7 @@ describe("the checkpoint record", () => {
     window.dispatchEvent(new Event("pagehide"));
     await waitFor(() => expect(tabB.puts).toHaveLength(1));
     expect(tabB.puts[0]!.record.state).toEqual(msgs(1, 2));
-    const stored = (await get<CheckpointRecord>("chat", raw(database)))!;
+    const stored = (await nextLoadCheckpoint(database, "chat"))!;
     expect(stored.offset).toBe(newest);
     expect(stored.state).toEqual(msgs(1, 2, 3));
   });
@@ -252,11 +258,11 @@ describe("the checkpoint record", () => {
     expect(shown()).toEqual(await serverItems(client, url));
     expect(log.some((entry) => entry.data.some((m) => m.n === 99))).toBe(false);
     expect(reads(recorder.requests, url)[0]!.url.searchParams.get("offset")).toBe("-1");
-    expect(await get("chat", raw(database))).toBeUndefined();
+    expect(await nextLoadCheckpoint(database, "chat")).toBeUndefined();
     // What is saved from now on carries the new version.
     tab.unmount();
     await waitFor(async () =>
-      expect(await get<CheckpointRecord>("chat", raw(database))).toMatchObject({
+      expect(await nextLoadCheckpoint(database, "chat")).toMatchObject({
         version: "2",
         state: msgs(1, 2, 3),
       }),
@@ -271,7 +277,7 @@ describe("the checkpoint record", () => {
     );
     await waitFor(() => expect(view().dataset.status).toBe("live"));
     first.unmount();
-    await waitFor(async () => expect(await get("chat", raw(database))).toBeDefined());
+    await waitFor(async () => expect(await nextLoadCheckpoint(database, "chat")).toBeDefined());
     await stream.delete();
     await expect(client.stream(url).head()).rejects.toMatchObject({ status: 404 });
 
@@ -280,7 +286,7 @@ describe("the checkpoint record", () => {
     );
     await waitFor(() => expect(view().dataset.status).toBe("error"));
     expect(view().dataset.error).toBe("StreamNotFoundError");
-    await waitFor(async () => expect(await get("chat", raw(database))).toBeUndefined());
+    await waitFor(async () => expect(await nextLoadCheckpoint(database, "chat")).toBeUndefined());
   });
 
   it("is dropped when the stream answers 410 Gone", async () => {
@@ -303,6 +309,6 @@ describe("the checkpoint record", () => {
     );
     await waitFor(() => expect(view().dataset.status).toBe("error"));
     expect(view().dataset.error).toBe("OffsetGoneError");
-    await waitFor(async () => expect(await get("chat", raw(database))).toBeUndefined());
+    await waitFor(async () => expect(await nextLoadCheckpoint(database, "chat")).toBeUndefined());
   });
 });

@@ -4,13 +4,11 @@ import "fake-indexeddb/auto";
 import { randomBytes } from "node:crypto";
 import { StrictMode, type ReactNode } from "react";
 import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
-import { createStore, get } from "idb-keyval";
 import { afterEach, describe, expect, it } from "vitest";
 import { indexedDbCheckpoints } from "../../src/idb/index.js";
 import {
   DurableStreamsProvider,
   useDurableStream,
-  type CheckpointRecord,
   type FetchFunction,
 } from "../../src/react/index.js";
 import { recordingFetch } from "../support/counting-fetch.js";
@@ -25,6 +23,7 @@ import {
   TrackRuntime,
   disposeRuntimes,
   type Msg,
+  nextLoadCheckpoint,
 } from "./checkpoint-helpers.js";
 import { delay } from "../support/read-helpers.js";
 
@@ -71,18 +70,17 @@ describe("simulated reload with IndexedDB checkpoints", () => {
     const savedOffset = await tailOffset(writer, url);
 
     // The interval is a minute: only `pagehide` can have written the record now.
-    const raw = createStore(database, "checkpoints");
-    expect(await get("chat", raw)).toBeUndefined();
+    expect(await nextLoadCheckpoint(database, "chat")).toBeUndefined();
     window.dispatchEvent(new Event("pagehide"));
     await waitFor(async () =>
-      expect((await get<CheckpointRecord>("chat", raw))?.offset).toBe(savedOffset),
+      expect((await nextLoadCheckpoint(database, "chat"))?.offset).toBe(savedOffset),
     );
-    const saved = (await get<CheckpointRecord>("chat", raw))!;
+    const saved = (await nextLoadCheckpoint(database, "chat"))!;
     expect(saved.state).toEqual([1, 2, 3, 4].map((n) => ({ n })));
     firstTab.unmount();
     // Let the unmounted tab's session end (grace period), as a real reload would have.
     await delay(200);
-    expect((await get<CheckpointRecord>("chat", raw))?.offset).toBe(savedOffset);
+    expect((await nextLoadCheckpoint(database, "chat"))?.offset).toBe(savedOffset);
 
     // --- While the tab is gone, the stream goes on.
     await stream.appendJson({ n: 5 });

@@ -13,7 +13,6 @@ import { recordingFetch } from "../support/counting-fetch.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 import {
   View,
-  countingStore,
   reads,
   tailOffset,
   TrackRuntime,
@@ -21,6 +20,7 @@ import {
   type Msg,
   msgs,
 } from "./checkpoint-helpers.js";
+import { countingStore } from "../support/counting-store.js";
 import { delay } from "../support/read-helpers.js";
 
 const server = sharedTestServer();

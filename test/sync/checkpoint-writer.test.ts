@@ -1,11 +1,8 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  memoryCheckpoints,
-  type CheckpointRecord,
-  type CheckpointStore,
-} from "../../src/sync/index.js";
+import { type CheckpointRecord, type CheckpointStore } from "../../src/sync/index.js";
 import { CheckpointWriter } from "../../src/sync/checkpoint-writer.js";
+import { countingStore } from "../support/counting-store.js";
 
 function record(n: number): CheckpointRecord {
   return {
@@ -16,37 +13,6 @@ function record(n: number): CheckpointRecord {
     cursor: `c${n}`,
     closed: false,
     savedAt: n,
-  };
-}
-
-/** A memory store that records every put (and which ones were urgent) as it is called. */
-function countingStore(): {
-  store: CheckpointStore;
-  puts: CheckpointRecord[];
-  urgent: boolean[];
-  deletes: string[];
-} {
-  const inner = memoryCheckpoints();
-  const puts: CheckpointRecord[] = [];
-  const urgent: boolean[] = [];
-  const deletes: string[] = [];
-  return {
-    puts,
-    urgent,
-    deletes,
-    store: {
-      kind: "counting",
-      get: (key) => inner.get(key),
-      put: (key, value, options) => {
-        puts.push(value);
-        urgent.push(options?.urgent === true);
-        return inner.put(key, value);
-      },
-      delete: (key) => {
-        deletes.push(key);
-        return inner.delete(key);
-      },
-    },
   };
 }
 
@@ -81,14 +47,14 @@ describe("CheckpointWriter", () => {
     }
     expect(puts).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(600);
-    expect(puts).toEqual([record(5)]);
+    expect(puts.map((put) => put.record)).toEqual([record(5)]);
     // Nothing new: the timer does not write again.
     await vi.advanceTimersByTimeAsync(5000);
     expect(puts).toHaveLength(1);
     writer.save(record(6));
     writer.save(record(7));
     await vi.advanceTimersByTimeAsync(1000);
-    expect(puts).toEqual([record(5), record(7)]);
+    expect(puts.map((put) => put.record)).toEqual([record(5), record(7)]);
     expect(await store.get("k")).toEqual(record(7));
   });
 
@@ -99,25 +65,25 @@ describe("CheckpointWriter", () => {
     writer.save(record(2));
     window.dispatchEvent(new Event("pagehide"));
     await vi.advanceTimersByTimeAsync(0);
-    expect(puts).toEqual([record(2)]);
+    expect(puts.map((put) => put.record)).toEqual([record(2)]);
     // The timer was cancelled by the flush: no second write of the same record.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(puts).toHaveLength(1);
   });
 
   it("starts the pagehide write within the event's own task, marked urgent", () => {
-    const { store, puts, urgent } = countingStore();
+    const { store, puts } = countingStore();
     const writer = make(store, 60_000);
     writer.save(record(1));
     writer.save(record(2));
     window.dispatchEvent(new Event("pagehide"));
     // No await, no timers: a closing page runs no later task.
-    expect(puts).toEqual([record(2)]);
-    expect(urgent).toEqual([true]);
+    expect(puts.map((put) => put.record)).toEqual([record(2)]);
+    expect(puts.map((put) => put.urgent)).toEqual([true]);
   });
 
   it("listens to beforeunload only while something is unsaved, and writes urgently on it", async () => {
-    const { store, puts, urgent } = countingStore();
+    const { store, puts } = countingStore();
     // Spies that call through: count the beforeunload listeners added and removed.
     const add = vi.spyOn(window, "addEventListener");
     const remove = vi.spyOn(window, "removeEventListener");
@@ -131,8 +97,8 @@ describe("CheckpointWriter", () => {
       writer.save(record(2));
       expect(listening()).toBe(1);
       window.dispatchEvent(new Event("beforeunload"));
-      expect(puts).toEqual([record(2)]);
-      expect(urgent).toEqual([true]);
+      expect(puts.map((put) => put.record)).toEqual([record(2)]);
+      expect(puts.map((put) => put.urgent)).toEqual([true]);
       await writer.flush();
       // Saved: no listener left to keep the page out of the back/forward cache.
       expect(listening()).toBe(0);
@@ -140,7 +106,7 @@ describe("CheckpointWriter", () => {
       expect(listening()).toBe(1);
       await writer.close();
       expect(listening()).toBe(0);
-      expect(puts).toEqual([record(2), record(3)]);
+      expect(puts.map((put) => put.record)).toEqual([record(2), record(3)]);
     } finally {
       add.mockRestore();
       remove.mockRestore();
@@ -148,18 +114,18 @@ describe("CheckpointWriter", () => {
   });
 
   it("beforeunload, pagehide and hidden in a row make one urgent write, not three", () => {
-    const { store, puts, urgent } = countingStore();
+    const { store, puts } = countingStore();
     const writer = make(store, 60_000);
     writer.save(record(1));
     window.dispatchEvent(new Event("beforeunload"));
     window.dispatchEvent(new Event("pagehide"));
     setVisibility("hidden");
-    expect(puts).toEqual([record(1)]);
-    expect(urgent).toEqual([true]);
+    expect(puts.map((put) => put.record)).toEqual([record(1)]);
+    expect(puts.map((put) => put.urgent)).toEqual([true]);
   });
 
   it("on pagehide, does not wait for the write in progress and repeats its record", async () => {
-    const { store: inner, puts, urgent } = countingStore();
+    const { store: inner, puts } = countingStore();
     let release = () => {};
     const stalled = new Promise<void>((resolve) => (release = resolve));
     let hang = true;
@@ -174,16 +140,16 @@ describe("CheckpointWriter", () => {
     const writer = make(store, 1000);
     writer.save(record(1));
     await vi.advanceTimersByTimeAsync(1000);
-    expect(puts).toEqual([record(1)]);
+    expect(puts.map((put) => put.record)).toEqual([record(1)]);
     hang = false;
     window.dispatchEvent(new Event("pagehide"));
-    expect(puts).toEqual([record(1), record(1)]);
-    expect(urgent).toEqual([false, true]);
+    expect(puts.map((put) => put.record)).toEqual([record(1), record(1)]);
+    expect(puts.map((put) => put.urgent)).toEqual([false, true]);
     // A newer queued record is what an urgent write sends, still without waiting.
     writer.save(record(2));
     window.dispatchEvent(new Event("pagehide"));
-    expect(puts).toEqual([record(1), record(1), record(2)]);
-    expect(urgent).toEqual([false, true, true]);
+    expect(puts.map((put) => put.record)).toEqual([record(1), record(1), record(2)]);
+    expect(puts.map((put) => put.urgent)).toEqual([false, true, true]);
     release();
     await writer.flush();
     expect(await inner.get("k")).toEqual(record(2));
@@ -198,7 +164,7 @@ describe("CheckpointWriter", () => {
     expect(puts).toHaveLength(0);
     setVisibility("hidden");
     await vi.advanceTimersByTimeAsync(0);
-    expect(puts).toEqual([record(1)]);
+    expect(puts.map((put) => put.record)).toEqual([record(1)]);
   });
 
   it("writes what is queued on close and stops listening to the page", async () => {
@@ -206,11 +172,11 @@ describe("CheckpointWriter", () => {
     const writer = make(store, 60_000);
     writer.save(record(3));
     await writer.close();
-    expect(puts).toEqual([record(3)]);
+    expect(puts.map((put) => put.record)).toEqual([record(3)]);
     writer.save(record(4));
     window.dispatchEvent(new Event("pagehide"));
     await vi.advanceTimersByTimeAsync(0);
-    expect(puts).toEqual([record(3)]);
+    expect(puts.map((put) => put.record)).toEqual([record(3)]);
   });
 
   it("discards: drops the queued record and deletes the stored one", async () => {
@@ -221,7 +187,7 @@ describe("CheckpointWriter", () => {
     writer.save(record(2));
     await writer.discard();
     await vi.advanceTimersByTimeAsync(5000);
-    expect(puts).toEqual([record(1)]);
+    expect(puts.map((put) => put.record)).toEqual([record(1)]);
     expect(deletes).toEqual(["k"]);
     expect(await store.get("k")).toBeUndefined();
   });
@@ -241,6 +207,6 @@ describe("CheckpointWriter", () => {
     fail = false;
     writer.save(record(2));
     await writer.flush();
-    expect(puts).toEqual([record(2)]);
+    expect(puts.map((put) => put.record)).toEqual([record(2)]);
   });
 });

@@ -69,26 +69,52 @@ describe("indexedDbCheckpoints", () => {
   it("an urgent write puts without reading, but never behind what this page has seen", async () => {
     const database = uniqueDb();
     const tab = indexedDbCheckpoints({ database, store: "cp" });
-    const raw = createStore(database, "cp");
+    // What the next page load reads.
+    const nextLoad = (key: string) => indexedDbCheckpoints({ database, store: "cp" }).get(key);
     await tab.put("chat", record(OFF_1), { urgent: true });
-    expect(await get<CheckpointRecord>("chat", raw)).toEqual(record(OFF_1));
+    expect(await nextLoad("chat")).toEqual(record(OFF_1));
     await tab.put("chat", record(OFF_3));
     // Behind the page's own last write: skipped.
     await tab.put("chat", record(OFF_2), { urgent: true });
-    expect((await get<CheckpointRecord>("chat", raw))?.offset).toBe(OFF_3);
+    expect((await nextLoad("chat"))?.offset).toBe(OFF_3);
     // Behind what the page has read from another tab's write: skipped as well.
     const other = indexedDbCheckpoints({ database, store: "cp" });
     await other.put("chat2", record(OFF_3));
     expect((await tab.get("chat2"))?.offset).toBe(OFF_3);
     await tab.put("chat2", record(OFF_1), { urgent: true });
-    expect((await get<CheckpointRecord>("chat2", raw))?.offset).toBe(OFF_3);
+    expect((await nextLoad("chat2"))?.offset).toBe(OFF_3);
     // A new reducer version replaces it whatever its offset, urgent or not.
     await tab.put("chat", record(OFF_1, { version: "2" }), { urgent: true });
-    expect(await get<CheckpointRecord>("chat", raw)).toEqual(record(OFF_1, { version: "2" }));
+    expect(await nextLoad("chat")).toEqual(record(OFF_1, { version: "2" }));
     // After a delete the page knows nothing: any urgent write goes through.
     await tab.delete("chat");
+    expect(await nextLoad("chat")).toBeUndefined();
     await tab.put("chat", record(OFF_1), { urgent: true });
-    expect((await get<CheckpointRecord>("chat", raw))?.offset).toBe(OFF_1);
+    expect((await nextLoad("chat"))?.offset).toBe(OFF_1);
+  });
+
+  it("an urgent write from a stale tab never moves another tab's newer record backwards", async () => {
+    const database = uniqueDb();
+    const raw = createStore(database, "cp");
+    const stale = indexedDbCheckpoints({ database, store: "cp" });
+    const fresh = indexedDbCheckpoints({ database, store: "cp" });
+    await stale.put("chat", record(OFF_1));
+    await fresh.put("chat", record(OFF_3));
+    // The stale tab closes without having read the newer record: its write cannot read first.
+    await stale.put("chat", record(OFF_2), { urgent: true });
+    expect((await get<CheckpointRecord>("chat", raw))?.offset).toBe(OFF_3);
+    const nextLoad = indexedDbCheckpoints({ database, store: "cp" });
+    expect(await nextLoad.get("chat")).toEqual(record(OFF_3));
+    // An urgent write that is further along does win, once the key is read.
+    await stale.put("chat", record(OFF_3, { cursor: "later" }), { urgent: true });
+    const closing = indexedDbCheckpoints({ database, store: "cp" });
+    await closing.put("chat", record("0000000000000001_0000000000000040"), { urgent: true });
+    expect((await nextLoad.get("chat"))?.offset).toBe("0000000000000001_0000000000000040");
+    // Reading folded the slots into the record and cleared them; a delete clears everything.
+    expect(await keys(raw)).toEqual(["chat"]);
+    await closing.put("chat", record("0000000000000001_0000000000000050"), { urgent: true });
+    await nextLoad.delete("chat");
+    expect(await keys(raw)).toEqual([]);
   });
 
   it("fails only the write of a state IndexedDB cannot clone, and stays on IndexedDB", async () => {
