@@ -4,6 +4,8 @@
  * read and write sides of `InMemoryStreams`.
  */
 
+import { isJsonContentType } from "../../src/client/content-type.js";
+
 export interface ProducerState {
   epoch: number;
   lastSeq: number;
@@ -37,7 +39,7 @@ const START_OFFSET = formatOffset(0);
 export function newStoredStream(contentType: string): StoredStream {
   return {
     contentType,
-    json: isJsonType(contentType),
+    json: isJsonContentType(contentType),
     messages: [],
     ends: [],
     bytes: 0,
@@ -46,14 +48,6 @@ export function newStoredStream(contentType: string): StoredStream {
     lastStreamSeq: undefined,
     producers: new Map(),
   };
-}
-
-export function bareType(contentType: string | null | undefined): string {
-  return (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
-}
-
-export function isJsonType(contentType: string): boolean {
-  return bareType(contentType) === "application/json";
 }
 
 /** The cursor after the client's: one more, so every answer moves it on. */

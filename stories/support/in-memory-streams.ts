@@ -10,14 +10,13 @@
  * deterministic: offsets count bytes, cursors count up from the client's.
  */
 import type { FetchFunction } from "../../src/client/index.js";
+import { isJsonContentType, normalizeContentType } from "../../src/client/content-type.js";
 import { sleep } from "../../src/client/retry.js";
 import {
   badRequest,
-  bareType,
   bodyText,
   failureResponse,
   indexOfOffset,
-  isJsonType,
   metaHeaders,
   newStoredStream,
   nextCursor,
@@ -74,7 +73,7 @@ export class InMemoryStreams {
   create(path: string, init: CreateStreamInit = {}): this {
     const contentType = init.contentType ?? "application/json";
     const stream = newStoredStream(contentType);
-    if (!stream.json && !bareType(contentType).startsWith("text/")) {
+    if (!stream.json && !normalizeContentType(contentType)?.startsWith("text/")) {
       throw new Error(`in-memory streams hold JSON or text, not ${contentType}`);
     }
     this.streams.set(path, stream);
@@ -255,13 +254,10 @@ export class InMemoryStreams {
   private head(path: string): Response {
     const stream = this.streams.get(path);
     if (!stream) return notFound();
-    const headers: Record<string, string> = {
-      "content-type": stream.contentType,
-      "stream-next-offset": tailOffset(stream),
-      "cache-control": "no-store",
-    };
-    if (stream.closed) headers["stream-closed"] = "true";
-    return new Response(null, { status: 200, headers });
+    return new Response(null, {
+      status: 200,
+      headers: { ...metaHeaders(stream), "cache-control": "no-store" },
+    });
   }
 
   private put(path: string, headers: Headers, body: string): Response {
@@ -270,11 +266,12 @@ export class InMemoryStreams {
     const existing = this.streams.get(path);
     if (existing) {
       const same =
-        bareType(existing.contentType) === bareType(contentType) && existing.closed === closed;
+        normalizeContentType(existing.contentType) === normalizeContentType(contentType) &&
+        existing.closed === closed;
       if (!same) return new Response("Stream exists with another configuration", { status: 409 });
       return new Response(null, { status: 200, headers: metaHeaders(existing) });
     }
-    const json = isJsonType(contentType);
+    const json = isJsonContentType(contentType);
     let data: string | unknown[] | undefined;
     if (body !== "") {
       const parsed = json ? parseJsonMessages(body, true) : body;

@@ -2,9 +2,9 @@
  * What the in-memory server does with a POST: a plain append, one with
  * `Stream-Seq`, an idempotent producer's (epoch, sequence) checks, and close.
  */
+import { normalizeContentType } from "../../src/client/content-type.js";
 import {
   badRequest,
-  bareType,
   parseJsonMessages,
   pushMessages,
   sequenceGap,
@@ -50,7 +50,10 @@ export function handleAppend(stream: StoredStream, headers: Headers, body: strin
     );
   }
   if (body === "" && !closing) return unchanged(badRequest("empty append"));
-  if (body !== "" && bareType(headers.get("content-type")) !== bareType(stream.contentType)) {
+  if (
+    body !== "" &&
+    normalizeContentType(headers.get("content-type")) !== normalizeContentType(stream.contentType)
+  ) {
     return unchanged(new Response("Content type mismatch", { status: 409 }));
   }
   const streamSeq = headers.get("stream-seq");

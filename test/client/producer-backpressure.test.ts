@@ -50,7 +50,12 @@ describe("backpressure", () => {
     expect(producer.tryAppend(new Uint8Array(11))).toBe(false);
     // A refusal sends the open batch at once instead of waiting out the 60 s linger (it
     // cannot grow until acknowledgements free the buffer): everything arrives without flush().
-    await vi.waitFor(async () => expect(await readBackText(server().url, path)).toBe("1234561234"));
+    await vi.waitFor(
+      async () => expect(await readBackText(server().url, path)).toBe("1234561234"),
+      {
+        timeout: 5000,
+      },
+    );
 
     await producer.flush();
     expect(producer.tryAppend("abcdefghij")).toBe(true);

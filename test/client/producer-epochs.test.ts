@@ -12,7 +12,7 @@ import {
   readBackText,
   within,
 } from "../support/producer-wire.js";
-import { rejection } from "../support/caught.js";
+import { rejection, thrown } from "../support/caught.js";
 
 const server = sharedTestServer();
 
@@ -27,14 +27,7 @@ async function setup() {
 const oneMessagePerBatch = { maxBatchBytes: 1, lingerMs: 60_000 } as const;
 
 function appendedTo(producer: { append(m: string): void }): (m: string) => unknown {
-  return (m) => {
-    try {
-      producer.append(m);
-      return undefined;
-    } catch (error) {
-      return error;
-    }
-  };
+  return (m) => thrown(() => producer.append(m));
 }
 
 describe("fencing without autoClaim", () => {

@@ -65,7 +65,9 @@ describe("producer window against the reference server", () => {
     };
     expect(await countHeld(["d", "e", "f", "g"])).toBe(2);
 
-    // In order, one at a time: 2 acknowledgements grow it to 3, 3 more to 4.
+    // In order, one at a time: first-attempt acknowledgements grow it back by one per
+    // window's worth (from 1 at worst, if one of d-g overtook another too: 1 + 2 + 3 = 6
+    // acknowledgements reach 4, and d-g plus these five give at least that many).
     for (const message of ["h", "i", "j", "k", "l"]) {
       producer.append(message);
       await producer.flush();

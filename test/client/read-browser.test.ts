@@ -79,8 +79,7 @@ describe("in a browser", () => {
   });
 
   it("hidden between two long-polls, it waits and catches up with a plain GET when shown", async () => {
-    const tracked = trackingFetch();
-    const client = testClient(server(), { fetch: tracked.fetch, warnOnHttp: false });
+    const { tracked, client } = setup();
     const stream = client.stream(uniquePath("hidden-between"));
     await stream.create({ contentType: "text/plain" });
     await stream.append("a");

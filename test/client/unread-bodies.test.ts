@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { DurableStreamClient, type FetchFunction } from "../../src/client/index.js";
+import { delay } from "../support/read-helpers.js";
 
 /**
  * Answers the protocol gives no body (create, append, delete) are not read.
@@ -45,7 +46,7 @@ describe("bodies of answers the client does not read", () => {
     });
     expect((await stream.create()).offset).toBe("0000000000000000_0000000000000001");
     await stream.delete();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await delay(10);
     expect(seen.responses).toHaveLength(2);
     expect(seen.responses.map((response) => response.bodyUsed)).toEqual([false, false]);
     expect(seen.cancelled).toBe(false);

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   DurableStreamClient,
   Offset,
@@ -8,6 +8,7 @@ import {
   type JsonBatch,
 } from "../../src/client/index.js";
 import { IN_MEMORY_ORIGIN, InMemoryStreams } from "../../stories/support/in-memory-streams.js";
+import { delay } from "../support/read-helpers.js";
 
 /**
  * The stories' in-memory server (no network) must speak the protocol the way
@@ -40,7 +41,8 @@ describe("in-memory streams for stories", () => {
 
   it("delivers story appends to a long-poll and an SSE reader, then the close", async () => {
     for (const live of ["long-poll", "sse"] as const) {
-      const { streams, client } = setup();
+      // A wait far longer than the test: "b" arrives only if the append wakes the reader.
+      const { streams, client } = setup({ longPollTimeoutMs: 60_000 });
       streams.create("/text", { contentType: "text/plain", data: "a" });
       const res = await client.stream("/text").read({ offset: Offset.beginning, live });
       const chunks: string[] = [];
@@ -51,9 +53,10 @@ describe("in-memory streams for stories", () => {
           closed = chunk.closed;
         }
       })();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await vi.waitFor(() => expect(chunks).toEqual(["a"]));
+      await delay(20); // the reader is waiting now
       streams.append("/text", "b");
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await vi.waitFor(() => expect(chunks.join(""), live).toBe("ab"), { timeout: 2000 });
       streams.close("/text");
       await reading;
       expect(chunks.join(""), live).toBe("ab");
@@ -83,12 +86,34 @@ describe("in-memory streams for stories", () => {
   });
 
   it("fails requests as told, and the client's retries get through once it recovers", async () => {
-    const { streams, client } = setup();
+    const { streams } = setup();
+    let requests = 0;
+    const counting = new DurableStreamClient({
+      baseUrl: IN_MEMORY_ORIGIN,
+      fetch: (input, init) => (requests++, streams.fetch(input, init)),
+      retry: { maxRetries: 5, initialDelayMs: 1, maxDelayMs: 5, multiplier: 2 },
+    });
     streams.create("/flaky", { data: [{ ok: true }] });
     streams.fail("/flaky", 503, 2);
-    const res = await client.stream("/flaky").read({ offset: Offset.beginning, live: "off" });
+    const res = await counting.stream("/flaky").read({ offset: Offset.beginning, live: "off" });
     const batches: Array<JsonBatch<unknown>> = [];
     for await (const batch of res.jsonBatches()) batches.push(batch);
     expect(batches.flatMap((batch) => batch.items)).toEqual([{ ok: true }]);
+    expect(requests).toBe(3); // two answered 503, the third got through
+    // Without retries left, the failure itself shows, with its status.
+    streams.fail("/flaky", 503, 1);
+    const noRetries = new DurableStreamClient({
+      baseUrl: IN_MEMORY_ORIGIN,
+      fetch: streams.fetch,
+      retry: { maxRetries: 0 },
+    });
+    const error = await noRetries
+      .stream("/flaky")
+      .read({ offset: Offset.beginning, live: "off" })
+      .then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+    expect(error).toMatchObject({ status: 503 });
   });
 });
