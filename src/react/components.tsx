@@ -1,4 +1,4 @@
-import { Fragment, type CSSProperties, type ElementType, type ReactNode } from "react";
+import { Fragment, memo, type CSSProperties, type ElementType, type ReactNode } from "react";
 import type { LiveMode } from "../client/index.js";
 import type { StreamStatus as Status } from "../sync/index.js";
 import { textBlocks } from "./text-blocks.js";
@@ -64,19 +64,21 @@ export function StreamText({
 function renderBlocks(text: string): ReactNode[] {
   const pieces = textBlocks(text, TEXT_BLOCK_LENGTH);
   const rest = pieces.pop();
-  // Complete blocks never change, so their index is a stable key.
+  // Complete blocks never change: their index is a stable key, and memo skips them.
   const complete: ReactNode[] = pieces.map((block, index) => (
-    <span key={index} style={BLOCK}>
-      {block}
-    </span>
+    <TextBlock key={index} text={block} />
   ));
   return [...complete, rest];
 }
 
+/** One complete block: a span (valid inside any text element) that is its own layout block. */
+const TextBlock = memo(function TextBlock({ text }: { text: string }): ReactNode {
+  return <span style={BLOCK}>{text}</span>;
+});
+
 /** Characters a `<StreamText blocks>` block gathers before it ends at a line break. */
 const TEXT_BLOCK_LENGTH = 1000;
 
-/** A span (valid inside any text element) that is its own layout block. */
 const BLOCK: CSSProperties = { display: "block" };
 
 /** Read by screen readers, not shown: inline, so the component needs no stylesheet. */
