@@ -61,6 +61,7 @@ function conformanceCode(error: DurableStreamError): ConformanceErrorCode {
     case "CONTENT_TYPE_MISMATCH":
       return "CONFLICT";
     case "OFFSET_GONE":
+    case "UNAUTHORIZED":
     case "STALE_EPOCH":
     case "SEQUENCE_GAP":
       return "UNEXPECTED_STATUS";

@@ -1,6 +1,12 @@
 import type { ClientContext } from "./context.js";
 import { InvalidArgumentError } from "./errors.js";
-import type { CallOptions, DurableStreamClientOptions, FetchFunction } from "./options.js";
+import { hostNetwork } from "./network.js";
+import type {
+  CallOptions,
+  DurableStreamClientOptions,
+  FetchFunction,
+  UnauthorizedContext,
+} from "./options.js";
 import { resolveStreamUrl } from "./request-url.js";
 import { resolveRetryPolicy } from "./retry.js";
 import { DurableStream, type CreateOptions, type StreamHandleOptions } from "./stream.js";
@@ -36,6 +42,8 @@ export class DurableStreamClient {
       fetch: fetchFunction,
       json: options.json ?? JSON,
       warnOnHttp: options.warnOnHttp ?? true,
+      refreshAuth: options.onUnauthorized && sharedRefresh(options.onUnauthorized),
+      network: options.network === false ? undefined : (options.network ?? hostNetwork()),
     };
   }
 
@@ -62,6 +70,26 @@ export class DurableStreamClient {
   async deleteStream(url: string, options?: CallOptions): Promise<void> {
     await this.stream(url).delete(options);
   }
+}
+
+/**
+ * One refresh at a time: requests refused while a refresh runs wait for that
+ * one instead of each starting their own (a burst of 401s is one token call).
+ */
+function sharedRefresh(
+  hook: (context: UnauthorizedContext) => unknown,
+): (context: UnauthorizedContext) => Promise<void> {
+  let running: Promise<void> | undefined;
+  return (context) => {
+    running ??= (async () => {
+      try {
+        await hook(context);
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
 }
 
 function defaultFetch(): FetchFunction {

@@ -1,4 +1,5 @@
-import type { DynamicRecord, FetchFunction, JsonCodec } from "./options.js";
+import type { NetworkWatcher } from "./network.js";
+import type { DynamicRecord, FetchFunction, JsonCodec, UnauthorizedContext } from "./options.js";
 import type { RetryPolicy } from "./retry.js";
 
 /** What every request needs from the client that made it. Internal. */
@@ -10,4 +11,7 @@ export interface ClientContext {
   readonly fetch: FetchFunction;
   readonly json: JsonCodec;
   readonly warnOnHttp: boolean;
+  /** The `onUnauthorized` hook, with concurrent calls sharing one refresh. */
+  readonly refreshAuth: ((context: UnauthorizedContext) => Promise<void>) | undefined;
+  readonly network: NetworkWatcher | undefined;
 }

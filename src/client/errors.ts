@@ -17,6 +17,7 @@ export type DurableStreamErrorCode =
   | "OFFSET_GONE"
   | "PARSE_ERROR"
   | "NETWORK_ERROR"
+  | "UNAUTHORIZED"
   | "INVALID_ARGUMENT"
   | "UNEXPECTED_STATUS"
   | "NOT_SUPPORTED"
@@ -183,18 +184,37 @@ export class InvalidOffsetError extends DurableStreamError {
   }
 }
 
-/** The offset is no longer retained, or the stream was soft-deleted (410). */
+/**
+ * The offset is gone: no longer retained, or the stream was soft-deleted
+ * (410, `reason: "expired"`), or it belongs to an earlier stream that was
+ * deleted and recreated under the same URL (`reason: "recreated"`: the
+ * stream's tail, confirmed by a HEAD, is behind the offset). Either way the
+ * reader must start again from the beginning.
+ */
 export class OffsetGoneError extends DurableStreamError {
   override readonly name = "OffsetGoneError";
   declare readonly offset: string | undefined;
+  /** Why the offset is gone. */
+  declare readonly reason: "expired" | "recreated";
+  /** For `recreated`: the new stream's tail offset. */
+  declare readonly tail: string | undefined;
 
-  constructor(url: string, offset: string | undefined, init: DurableStreamErrorInit = {}) {
+  constructor(
+    url: string,
+    offset: string | undefined,
+    init: DurableStreamErrorInit & { reason?: "expired" | "recreated"; tail?: string } = {},
+  ) {
+    const reason = init.reason ?? "expired";
     super(
       "OFFSET_GONE",
-      `Gone: offset ${offset ?? "(none)"} is no longer retained or the stream was deleted: ${url}`,
+      reason === "recreated"
+        ? `Gone: offset ${offset ?? "(none)"} is past the stream's tail (${init.tail ?? "?"}); it was recreated: ${url}`
+        : `Gone: offset ${offset ?? "(none)"} is no longer retained or the stream was deleted: ${url}`,
       { status: 410, ...init, url },
     );
     this.offset = offset;
+    this.reason = reason;
+    this.tail = init.tail;
   }
 }
 
@@ -218,6 +238,17 @@ export class NetworkError extends DurableStreamError {
   constructor(message: string, init: DurableStreamErrorInit & { outcomeUnknown?: boolean } = {}) {
     super("NETWORK_ERROR", message, { retryable: true, ...init });
     this.outcomeUnknown = init.outcomeUnknown ?? false;
+  }
+}
+
+/**
+ * The server refused the credentials (401), again after the client's
+ * `onUnauthorized` hook had its chance to refresh them, or with no hook set.
+ */
+export class UnauthorizedError extends DurableStreamError {
+  override readonly name = "UnauthorizedError";
+  constructor(url: string, init: DurableStreamErrorInit = {}) {
+    super("UNAUTHORIZED", `Unauthorized (401): ${url}`, { status: 401, ...init, url });
   }
 }
 

@@ -1,9 +1,10 @@
 import type { ClientContext } from "./context.js";
-import { DurableStreamError, NetworkError } from "./errors.js";
+import { DurableStreamError, NetworkError, UnauthorizedError } from "./errors.js";
 import { errorFromResponse, type ErrorContext } from "./error-mapping.js";
 import type { CallOptions } from "./options.js";
 import { buildRequestUrl, resolveDynamicRecord } from "./request-url.js";
-import { backoffDelay, parseRetryAfter, sleep } from "./retry.js";
+import { retryWait, whenOnline } from "./network.js";
+import { backoffDelay, parseRetryAfter } from "./retry.js";
 import { warnIfPlainHttp } from "./http-warning.js";
 
 /**
@@ -32,19 +33,34 @@ export interface RequestSpec {
   error: Omit<ErrorContext, "url">;
   /** Statuses returned to the caller as they are instead of raising. */
   passStatuses?: readonly number[];
+  /**
+   * Retry until this time (ms since the epoch) instead of `retry.maxRetries`
+   * times: for requests that are safe to repeat indefinitely (producer batches).
+   */
+  retryUntil?: number | undefined;
+  /** Called when an attempt went out and its connection was lost: it may have been applied. */
+  onAttemptLost?: (() => void) | undefined;
 }
 
-/** Called before each retry wait; lets a read session report "reconnecting". */
-export type RetryObserver = (info: {
+/** Called before each retry wait; lets a read session report "reconnecting" (or "offline"). */
+export type RetryObserver = (info: RetryInfo) => void;
+
+/** What a retry observer is told. */
+export interface RetryInfo {
   attempt: number;
   delayMs: number;
   error: DurableStreamError;
-}) => void;
+  /** The host is offline: the next attempt waits for the network instead of a timer. */
+  offline?: boolean;
+}
 
 /**
  * Sends a request, retrying per the client's policy with full-jitter backoff.
- * Headers and parameters are resolved again for every attempt. Resolves with a
- * successful response; rejects with a typed error, or with the abort reason.
+ * Headers and parameters are resolved again for every attempt. A 401 calls
+ * the client's `onUnauthorized` hook and is sent once more. While the host is
+ * offline a failed attempt waits for the network instead of a timer, and a
+ * backoff wait ends when the network returns. Resolves with a successful
+ * response; rejects with a typed error, or with the abort reason.
  */
 export async function sendRequest(
   context: ClientContext,
@@ -53,7 +69,9 @@ export async function sendRequest(
 ): Promise<Response> {
   const signal = combineSignals(spec.call?.signal, spec.signal);
   const { url } = spec;
+  const { network } = context;
   warnIfPlainHttp(url, context.warnOnHttp);
+  let refreshed = false;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
     let failure: DurableStreamError;
@@ -62,6 +80,15 @@ export async function sendRequest(
       const response = await sendOnce(context, spec, signal);
       const { status } = response;
       if (response.ok || spec.passStatuses?.includes(status)) return response;
+      if (status === 401) {
+        await response.body?.cancel().catch(() => undefined);
+        if (refreshed || !context.refreshAuth) throw new UnauthorizedError(url);
+        refreshed = true;
+        await refreshCredentials(context.refreshAuth, url, signal);
+        // The repeat after a refresh is not a failure: it spends no retry.
+        attempt--;
+        continue;
+      }
       failure = await errorFromResponse(response, { ...spec.error, url });
       // Retryable is 429 and 5xx (nothing was applied); every other status fails at once.
       if (!failure.retryable) throw failure;
@@ -72,6 +99,7 @@ export async function sendRequest(
       // A request that never left (connection refused) is safe to repeat in any scope.
       const code = (error as { cause?: { code?: unknown } }).cause?.code;
       const neverSent = code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
+      if (!neverSent) spec.onAttemptLost?.();
       const outcomeUnknown = spec.retry === "answered" && !neverSent;
       failure = new NetworkError(`Request to ${url} failed: ${describe(error)}`, {
         url,
@@ -79,11 +107,49 @@ export async function sendRequest(
         outcomeUnknown,
       });
       if (outcomeUnknown) throw failure;
+      if (network && !network.online()) {
+        // Retries would fail the same way until the network returns; wait for it instead.
+        onRetry?.({ attempt: attempt + 1, delayMs: 0, error: failure, offline: true });
+        await whenOnline(network, signal);
+        attempt--;
+        continue;
+      }
     }
-    if (attempt >= context.retry.maxRetries) throw failure;
-    const delayMs = backoffDelay(context.retry, attempt, retryAfterMs);
+    const delayMs = retryDelay(context, spec, attempt, retryAfterMs);
+    if (delayMs === undefined) throw failure;
     onRetry?.({ attempt: attempt + 1, delayMs, error: failure });
-    await sleep(delayMs, signal);
+    await retryWait(delayMs, signal, network);
+  }
+}
+
+/**
+ * The wait before retry `attempt` (0-based), or `undefined` when retries are
+ * spent: by count (`retry.maxRetries`), or by the request's deadline.
+ */
+function retryDelay(
+  context: ClientContext,
+  spec: RequestSpec,
+  attempt: number,
+  retryAfterMs: number | undefined,
+): number | undefined {
+  const delayMs = backoffDelay(context.retry, attempt, retryAfterMs);
+  if (spec.retryUntil === undefined)
+    return attempt >= context.retry.maxRetries ? undefined : delayMs;
+  const left = spec.retryUntil - Date.now();
+  return left <= 0 ? undefined : Math.min(delayMs, left);
+}
+
+/** Runs the `onUnauthorized` hook; a hook that fails is reported as the 401 it answered. */
+async function refreshCredentials(
+  refresh: NonNullable<ClientContext["refreshAuth"]>,
+  url: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  try {
+    await refresh({ url, signal: signal ?? (neverAborted ??= new AbortController().signal) });
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw new UnauthorizedError(url, { cause: error });
   }
 }
 

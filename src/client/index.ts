@@ -36,9 +36,11 @@ export type {
   FetchFunction,
   JsonCodec,
   MaybePromise,
+  UnauthorizedContext,
 } from "./options.js";
 export type { RetryOptions } from "./retry.js";
 export type { VisibilityWatcher } from "./visibility.js";
+export type { NetworkWatcher, WakeDetectorOptions } from "./network.js";
 export {
   ContentTypeMismatchError,
   DurableStreamError,
@@ -55,6 +57,7 @@ export {
   StreamClosedError,
   StreamConflictError,
   StreamNotFoundError,
+  UnauthorizedError,
   UnexpectedStatusError,
   type DurableStreamErrorCode,
   type DurableStreamErrorInit,

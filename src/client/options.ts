@@ -1,3 +1,4 @@
+import type { NetworkWatcher } from "./network.js";
 import type { RetryOptions } from "./retry.js";
 
 /** A value or a promise of it. */
@@ -43,6 +44,29 @@ export interface DurableStreamClientOptions {
   json?: JsonCodec;
   /** Warn once per origin when a browser uses a plain-HTTP stream URL. Default true. */
   warnOnHttp?: boolean;
+  /**
+   * Called when the server answers 401 (a read, long-poll, SSE reconnect,
+   * append or producer batch), for instance to refresh a token. Once it has
+   * settled, that request is sent once more with its headers and parameters
+   * resolved afresh; a second 401 is an `UnauthorizedError`. Calls that meet
+   * a 401 while a refresh is running share it.
+   */
+  onUnauthorized?: (context: UnauthorizedContext) => MaybePromise<void>;
+  /**
+   * Where the client learns that the host went offline and came back: by
+   * default `navigator.onLine` with the `online`/`offline` events where they
+   * exist; `false` turns it off. While offline, requests that failed wait for
+   * `online` instead of spending their retries, and reconnect at once.
+   */
+  network?: NetworkWatcher | false;
+}
+
+/** What `onUnauthorized` is told. */
+export interface UnauthorizedContext {
+  /** The URL of the request that was refused. */
+  url: string;
+  /** Aborts when the call that met the 401 is cancelled. */
+  signal: AbortSignal;
 }
 
 /** Per-call options shared by every operation. */

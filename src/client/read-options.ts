@@ -1,5 +1,6 @@
 import type { Checkpoint, Offset } from "./offset.js";
 import type { CallOptions } from "./options.js";
+import type { WakeDetectorOptions } from "./network.js";
 import type { VisibilityWatcher } from "./visibility.js";
 
 /**
@@ -37,4 +38,12 @@ export interface ReadOptions extends CallOptions {
   sse?: SseOptions;
   /** Visibility source; defaults to `document`. For tests and non-DOM hosts. */
   visibility?: VisibilityWatcher | undefined;
+  /**
+   * Wake-from-sleep detection: while a live request is open, a timer that
+   * fires far later than scheduled (the machine slept, the tab was frozen)
+   * restarts the request at once, since one from before the sleep is
+   * probably dead without knowing it. Default on (a 2 s tick, 8 s late);
+   * `false` turns it off.
+   */
+  sleepDetection?: WakeDetectorOptions | false | undefined;
 }

@@ -1,7 +1,7 @@
 import { concatBytes, type Payload, type RawChunk } from "./chunk.js";
 import type { ClientContext } from "./context.js";
 import { isJsonContentType, normalizeContentType } from "./content-type.js";
-import { DurableStreamError, NetworkError, ParseError } from "./errors.js";
+import { DurableStreamError, NetworkError, OffsetGoneError, ParseError } from "./errors.js";
 import {
   STREAM_CLOSED,
   STREAM_CURSOR,
@@ -9,12 +9,24 @@ import {
   STREAM_UP_TO_DATE,
   isTrueHeader,
 } from "./headers.js";
-import { combineSignals, readBody, sendRequest } from "./http.js";
+import { combineSignals, readBody, sendRequest, type RetryInfo } from "./http.js";
 import { Offset, compareOffsets } from "./offset.js";
+import {
+  CACHE_BUSTER,
+  QUICK_ANSWER_MS,
+  answerSignature,
+  cacheBusterValue,
+  isEmptyJsonArray,
+  judgeAnswer,
+  paceDelay,
+  type AnswerVerdict,
+} from "./read-answer.js";
+import { interruptibly, whenReady, type InterruptionSources } from "./read-interruptions.js";
 import type { LiveMode, ReadOptions } from "./read-options.js";
 import { backoffDelay, sleep } from "./retry.js";
+import { warnSseText } from "./sse-text-warning.js";
 import { sseBatches } from "./sse-reader.js";
-import { documentVisibility, whenVisible } from "./visibility.js";
+import { documentVisibility } from "./visibility.js";
 
 /**
  * A response body larger than this is handed on in pieces as it arrives, so
@@ -24,7 +36,8 @@ const PIECE_BYTES = 1 << 20;
 
 /** Observer of the transport, for status displays. Internal. */
 export interface ReadSessionObserver {
-  onRetry?(info: { attempt: number; delayMs: number; error: DurableStreamError }): void;
+  /** Before a retry wait; `offline` when the wait is for the network to return. */
+  onRetry?(info: RetryInfo): void;
   onPause?(paused: boolean): void;
   /** A request got a successful answer (after a retry, the connection is healthy again). */
   onConnected?(): void;
@@ -68,18 +81,34 @@ export async function openReadSession(
   const sessionSignal = combineSignals(options.signal, controller.signal)!;
   const visibility =
     options.pauseWhenHidden === false ? undefined : (options.visibility ?? documentVisibility());
+  const interruptions: InterruptionSources = {
+    visibility,
+    network: context.network,
+    session: sessionSignal,
+    observer,
+    url,
+    wake: options.sleepDetection,
+  };
   const live = options.live ?? "off";
   const startOffset = options.checkpoint?.offset ?? options.offset ?? Offset.beginning;
   // The caller's headers and params for every request; its signal is in sessionSignal.
   const call = { ...options, signal: undefined };
   let transport: LiveMode;
   let first: Response | undefined;
-  /** After a pause, one plain GET picks up what arrived while hidden. */
+  /** After an interruption, one plain GET picks up what arrived meanwhile. */
   let skipLiveOnce = false;
   /** Bytes of an interrupted response already handed on; skipped on the retry. */
   let skipBytes = 0;
   let failures = 0;
   let shortSseConnections = 0;
+  /** When the last request went out, and whether it was a long-poll. */
+  let sentAt = 0;
+  let sentLongPoll = false;
+  /** Empty live answers in a row that came back without waiting. */
+  let quickEmptyAnswers = 0;
+  /** The last empty answer, to notice a cache replaying it; the next request then bypasses caches. */
+  let lastEmptyAnswer: string | undefined;
+  let bustCache = false;
 
   const cancel = (reason?: unknown): void => {
     if (!controller.signal.aborted) controller.abort(reason);
@@ -130,12 +159,16 @@ export async function openReadSession(
   /** A GET from the current offset; `live` ones carry the cursor. */
   const request = async (mode?: "long-poll" | "sse", signal?: AbortSignal) => {
     const { offset } = session;
+    const buster = bustCache ? cacheBusterValue() : undefined;
+    bustCache = false;
+    sentAt = Date.now();
+    sentLongPoll = mode === "long-poll";
     const response = await sendRequest(
       context,
       {
         method: "GET",
         url,
-        query: { offset, live: mode, cursor: mode && session.cursor },
+        query: { offset, live: mode, cursor: mode && session.cursor, [CACHE_BUSTER]: buster },
         call,
         signal: combineSignals(sessionSignal, signal),
         retry: "all",
@@ -148,25 +181,28 @@ export async function openReadSession(
     return response;
   };
 
-  /** A long-poll (or, right after a pause, a plain GET); `undefined` when paused meanwhile. */
+  /** A long-poll (or, after an interruption, a plain GET); `undefined` when interrupted meanwhile. */
   const liveRequest = async (): Promise<Response | undefined> => {
     // A page hidden between two requests resumes like one whose poll was cut short.
     const resuming = skipLiveOnce || (session.upToDate && visibility?.hidden() === true);
     skipLiveOnce = false;
     if (!session.upToDate || resuming) {
-      // The catch-up GET after a pause waits for the page to be shown again.
-      if (resuming) await waitUntilVisible();
+      // The catch-up GET after an interruption waits for the page and the network.
+      if (resuming) await whenReady(interruptions);
       return request();
     }
-    const pause = await pauseOnHide();
+    // A server or cache answering at once without waiting is paced, never stormed.
+    const pace = paceDelay(quickEmptyAnswers);
+    if (pace > 0) await sleep(pace, sessionSignal);
+    const interruption = await interruptibly(interruptions);
     try {
-      return await request("long-poll", pause.signal);
+      return await request("long-poll", interruption.signal);
     } catch (error) {
-      if (!pause.paused()) throw error;
+      if (interruption.reason() === undefined) throw error;
       skipLiveOnce = true;
       return undefined;
     } finally {
-      pause.dispose();
+      interruption.dispose();
     }
   };
 
@@ -177,6 +213,8 @@ export async function openReadSession(
     const nextOffset = headers.get(STREAM_NEXT_OFFSET);
     const cursor = headers.get(STREAM_CURSOR) ?? session.cursor;
     const upToDate = closed || headers.has(STREAM_UP_TO_DATE);
+    const elapsed = Date.now() - sentAt;
+    const longPoll = sentLongPoll;
     const pieces: Uint8Array[] = [];
     let held = 0;
     let skip = skipBytes;
@@ -210,27 +248,94 @@ export async function openReadSession(
     } finally {
       reader?.releaseLock();
     }
-    const resumed = held > 0 || skipBytes > 0;
-    if (nextOffset === null && resumed) {
+    if (nextOffset === null && (held > 0 || skipBytes > 0)) {
       throw parseError("sent data without a Stream-Next-Offset", status);
     }
-    const offset = forward(nextOffset ?? requestOffset, requestOffset, held > 0, status);
-    if (!upToDate && offset === requestOffset && !resumed) {
-      throw parseError(`made no progress at offset ${offset}`, status);
+    const payload = held > 0 ? concatBytes(pieces, held) : undefined;
+    const hasData =
+      payload !== undefined &&
+      !(isJsonContentType(session.contentType) && isEmptyJsonArray(payload));
+    const next = nextOffset ?? requestOffset;
+    const verdict = judgeAnswer({ requested: requestOffset, next, hasData, upToDate, closed });
+    if (verdict === "stalled") throw new NoProgress(requestOffset);
+    const offset = await settle(verdict, requestOffset, next, status);
+    if (verdict === "advance") {
+      quickEmptyAnswers = 0;
+      lastEmptyAnswer = undefined;
+    } else {
+      noteEmptyAnswer(
+        answerSignature(status, next, cursor, headers.get("etag")),
+        longPoll && elapsed < QUICK_ANSWER_MS,
+      );
     }
-    yield chunk(held > 0 ? concatBytes(pieces, held) : undefined, offset, cursor, upToDate, closed);
+    yield chunk(payload, offset, cursor, upToDate, closed);
   }
 
-  /** Holds SSE connections until the stream closes, the transport falls back, or a pause. */
+  /** Counts an empty answer toward pacing, and asks for a cache bypass when it repeats the last one. */
+  const noteEmptyAnswer = (signature: string, quick: boolean) => {
+    if (quick) quickEmptyAnswers++;
+    else quickEmptyAnswers = 0;
+    if (signature === lastEmptyAnswer) bustCache = true;
+    lastEmptyAnswer = signature;
+  };
+
+  /**
+   * The offset an answer leaves the reader at, or the error it is. Offsets
+   * never move backwards: an empty answer behind the reader is either a store
+   * briefly behind while a write commits (the reader stays where it is) or a
+   * stream recreated under the same URL, which a HEAD tells apart.
+   */
+  const settle = async (
+    verdict: AnswerVerdict,
+    requested: string,
+    next: string,
+    status: number,
+  ): Promise<string> => {
+    switch (verdict) {
+      case "advance":
+        return next;
+      case "caught-up":
+        return requested;
+      case "repeated-data":
+        throw parseError(`sent data under an offset that did not advance (${next})`, status);
+      case "backwards-data":
+        throw parseError(`moved the offset backwards (${requested} to ${next}) with data`, status);
+      default:
+        await confirmIncarnation(requested);
+        return requested;
+    }
+  };
+
+  /** Fails with {@link OffsetGoneError} when the stream's tail is behind `offset`: the offset is from an earlier stream. */
+  const confirmIncarnation = async (offset: string): Promise<void> => {
+    const response = await sendRequest(context, {
+      method: "HEAD",
+      url,
+      call,
+      signal: sessionSignal,
+      retry: "all",
+      error: { operation: "head" },
+    });
+    const tail = response.headers.get(STREAM_NEXT_OFFSET);
+    if (tail !== null && compareOffsets(tail, offset) < 0) {
+      throw new OffsetGoneError(url, offset, {
+        reason: "recreated",
+        tail,
+        status: response.status,
+      });
+    }
+  };
+
+  /** Holds SSE connections until the stream closes, the transport falls back, or an interruption. */
   async function* sseLoop(): AsyncGenerator<RawChunk> {
     const { minConnectionMs = 1000, maxShortConnections = 3 } = options.sse ?? {};
     while (!session.closed) {
-      const pause = await pauseOnHide();
+      const interruption = await interruptibly(interruptions);
       // A connection's life starts when it delivers its first event: an attempt
       // that never opened (its request failed, retries included) dies young.
       let openedAt: number | undefined;
       try {
-        const { headers, body } = await request("sse", pause.signal);
+        const { headers, body } = await request("sse", interruption.signal);
         const type = normalizeContentType(headers.get("content-type"));
         if (type !== "text/event-stream" || body === null) {
           await body?.cancel();
@@ -245,12 +350,24 @@ export async function openReadSession(
           return;
         }
         const json = isJsonContentType(session.contentType);
-        const signal = combineSignals(sessionSignal, pause.signal)!;
+        const signal = combineSignals(sessionSignal, interruption.signal)!;
         for await (const batch of sseBatches(body, headers, url, json, signal)) {
           openedAt ??= Date.now();
           failures = 0;
           const { payload } = batch;
-          const offset = forward(batch.offset, session.offset, !!payload?.length, 200);
+          const hasData = payloadHasData(payload, json);
+          const verdict = judgeAnswer({
+            requested: session.offset,
+            next: batch.offset,
+            hasData,
+            upToDate: batch.upToDate,
+            closed: batch.closed,
+          });
+          // A control event without news mid-connection is a keep-alive, not a stall.
+          const offset =
+            verdict === "stalled"
+              ? session.offset
+              : await settle(verdict, session.offset, batch.offset, 200);
           yield chunk(
             payload,
             offset,
@@ -260,10 +377,10 @@ export async function openReadSession(
           );
         }
       } catch (error) {
-        if (pause.paused()) continue;
+        if (interruption.reason() !== undefined) continue;
         if (!isTransient(error)) throw error;
       } finally {
-        pause.dispose();
+        interruption.dispose();
       }
       if (session.closed) return;
       if (openedAt !== undefined && Date.now() - openedAt >= minConnectionMs) {
@@ -277,21 +394,6 @@ export async function openReadSession(
       await sleep(Math.min(5000, backoffDelay(context.retry, shortSseConnections)), sessionSignal);
     }
   }
-
-  /**
-   * Offsets never move backwards. A server may answer an empty response with
-   * an older offset than the one asked for (the reference server's file store
-   * can, while a write is being committed); following it would deliver the same
-   * data twice, so the reader stays where it is. Data under an older offset is a
-   * protocol violation.
-   */
-  const forward = (next: string, from: string, hasData: boolean, status: number): string => {
-    if (from === Offset.beginning || from === Offset.now || compareOffsets(next, from) >= 0) {
-      return next;
-    }
-    if (!hasData) return from;
-    throw parseError(`moved the offset backwards (${from} to ${next}) with data`, status);
-  };
 
   const parseError = (problem: string, status: number) =>
     new ParseError(`Server ${problem}: ${url}`, { url, status });
@@ -329,36 +431,21 @@ export async function openReadSession(
   const isTransient = (error: unknown): error is NetworkError =>
     !sessionSignal.aborted && error instanceof NetworkError;
 
-  /** Waits out a transient failure (or rethrows it when it is not one, or retries are spent). */
-  const backoff = async (error: unknown): Promise<void> => {
-    if (!isTransient(error) || failures >= context.retry.maxRetries) throw error;
-    const delayMs = backoffDelay(context.retry, failures++);
-    observer.onRetry?.({ attempt: failures, delayMs, error });
-    await sleep(delayMs, sessionSignal);
-  };
-
-  const waitUntilVisible = async (): Promise<void> => {
-    if (!visibility?.hidden()) return;
-    observer.onPause?.(true);
-    await whenVisible(visibility, sessionSignal);
-    observer.onPause?.(false);
-  };
-
   /**
-   * Once the page is visible: a signal that aborts when it is hidden again,
-   * whether that is what stopped a request, and the unsubscribe function.
+   * Waits out a transient failure or an answer that made no progress, like
+   * any failure; rethrows what is not one, and fails once retries are spent
+   * (an answer that never makes progress ends as a {@link ParseError}).
    */
-  const pauseOnHide = async () => {
-    await waitUntilVisible();
-    const pause = new AbortController();
-    const unsubscribe = visibility?.subscribe(() => {
-      if (visibility.hidden()) pause.abort();
-    });
-    return {
-      signal: pause.signal,
-      paused: () => pause.signal.aborted && !sessionSignal.aborted,
-      dispose: () => unsubscribe?.(),
-    };
+  const backoff = async (error: unknown): Promise<void> => {
+    const failure =
+      error instanceof NoProgress && !sessionSignal.aborted
+        ? parseError(`made no progress at offset ${error.offset}`, 200)
+        : error;
+    if (!(error instanceof NoProgress) && !isTransient(error)) throw error;
+    if (failures >= context.retry.maxRetries) throw failure;
+    const delayMs = backoffDelay(context.retry, failures++);
+    observer.onRetry?.({ attempt: failures, delayMs, error: failure as DurableStreamError });
+    await sleep(delayMs, sessionSignal);
   };
 
   // The first request carries no `live`, keeping catch-up cacheable, except a
@@ -366,6 +453,7 @@ export async function openReadSession(
   first = await request(startOffset === Offset.now && live === "long-poll" ? live : undefined);
   session.status = first.status;
   session.contentType = first.headers.get("content-type") ?? session.contentType;
+  if (live === "sse") warnSseText(url, session.contentType);
   // "auto" tails with SSE only where it is lossless: an event-stream line cannot
   // carry a bare CR, and servers that write `data:` without the separating space
   // (the reference server does) lose a text line's leading space. JSON text
@@ -373,4 +461,19 @@ export async function openReadSession(
   transport =
     live === "auto" ? (isJsonContentType(session.contentType) ? "sse" : "long-poll") : live;
   return session;
+}
+
+/** An answer that made no progress: retried like a failure, then a {@link ParseError}. */
+class NoProgress extends Error {
+  constructor(readonly offset: string) {
+    super(`no progress at offset ${offset}`);
+  }
+}
+
+/** Whether an SSE batch carries messages (a JSON `[]` data event carries none). */
+function payloadHasData(payload: Payload, json: boolean): boolean {
+  if (payload === undefined) return false;
+  if (Array.isArray(payload)) return payload.some((event) => !/^\s*\[\s*\]\s*$/.test(event));
+  if (typeof payload === "string") return payload.length > 0;
+  return payload.length > 0 && !(json && isEmptyJsonArray(payload));
 }

@@ -102,6 +102,7 @@ const STATUS_LABELS: Record<Status, string> = {
   live: "Live",
   paused: "Paused",
   reconnecting: "Reconnecting",
+  offline: "Offline",
   closed: "Closed",
   error: "Error",
 };

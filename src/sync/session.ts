@@ -8,6 +8,7 @@ import {
   type Offset,
   type StreamResponse,
 } from "../client/index.js";
+import { hostNetwork } from "../client/network.js";
 import type { CheckpointStore } from "./checkpoint-store.js";
 import { CheckpointWriter } from "./checkpoint-writer.js";
 import {
@@ -79,6 +80,8 @@ export class LiveSession<Item = unknown, State = unknown> {
   private restored = false;
   private caughtUp = false;
   private failures = 0;
+  /** Restarts from the beginning (offset gone) since the read was last healthy. */
+  private resets = 0;
   private wake: (() => void) | undefined;
   private settled!: () => void;
   /** Whether {@link ready} has resolved. */
@@ -231,11 +234,16 @@ export class LiveSession<Item = unknown, State = unknown> {
         pauseWhenHidden,
       },
       {
-        onRetry: ({ delayMs, error }) =>
-          this.commit({ status: "reconnecting", retryAt: Date.now() + delayMs, error }),
+        onRetry: ({ delayMs, error, offline }) =>
+          this.commit(
+            offline
+              ? { status: "offline", retryAt: undefined, error }
+              : { status: "reconnecting", retryAt: Date.now() + delayMs, error },
+          ),
         onPause: (paused) => this.commit({ status: paused ? "paused" : this.settledStatus() }),
         onConnected: () => {
-          if (this.snapshot.status === "reconnecting") {
+          const { status } = this.snapshot;
+          if (status === "reconnecting" || status === "offline") {
             this.commit({ status: this.settledStatus(), retryAt: undefined, error: undefined });
           }
         },
@@ -274,6 +282,8 @@ export class LiveSession<Item = unknown, State = unknown> {
     this.working = { state, offset: meta.offset, cursor: meta.cursor };
     if (!meta.partial) this.consistent = this.working;
     this.failures = 0;
+    // A second up-to-date answer after catching up: the read is healthy again.
+    if (meta.upToDate && this.caughtUp) this.resets = 0;
     if (meta.upToDate) this.caughtUp = true;
     if (!meta.partial) this.saveCheckpoint(meta.closed);
     const status: StreamStatus = meta.closed
@@ -331,11 +341,15 @@ export class LiveSession<Item = unknown, State = unknown> {
     });
   }
 
-  /** After a failed read: reconnect with backoff, or stop in `error` until `retry()`. */
+  /** After a failed read: start over, reconnect with backoff, or stop in `error` until `retry()`. */
   private async recover(error: unknown, signal: AbortSignal): Promise<void> {
     const failure = error instanceof Error ? error : new Error(String(error));
     const gone = error instanceof StreamNotFoundError || error instanceof OffsetGoneError;
     if (gone) await this.writer?.discard();
+    if (error instanceof OffsetGoneError && this.consistent.offset !== undefined) {
+      await this.startOver(signal);
+      return;
+    }
     const transient = error instanceof DurableStreamError && error.retryable;
     if (!transient) {
       this.commit({ status: "error", error: failure, retryAt: undefined, isUpToDate: false });
@@ -354,15 +368,53 @@ export class LiveSession<Item = unknown, State = unknown> {
     await this.waitForRetry(delay, signal);
   }
 
-  /** Waits `ms` (or forever), ending early on `retry()` or stop. */
+  /**
+   * The offset is gone (410), or belongs to an earlier stream under the same
+   * URL: what the view shows came from data that no longer exists, so it is
+   * dropped with the checkpoint, and the next read starts from the beginning.
+   * At once the first time; with backoff if it keeps happening before the read
+   * is healthy again, so it can never become a request storm.
+   */
+  private async startOver(signal: AbortSignal): Promise<void> {
+    const state = this.initialState();
+    this.working = { state, offset: undefined, cursor: undefined };
+    this.consistent = this.working;
+    this.caughtUp = false;
+    const delay =
+      this.resets === 0 ? 0 : Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (this.resets - 1));
+    this.resets++;
+    this.commit({
+      state,
+      offset: undefined,
+      cursor: undefined,
+      isUpToDate: false,
+      closed: false,
+      restoredFrom: undefined,
+      status: delay === 0 ? "connecting" : "reconnecting",
+      error: undefined,
+      retryAt: delay === 0 ? undefined : Date.now() + delay,
+    });
+    if (delay > 0) await this.waitForRetry(delay, signal);
+  }
+
+  /** Waits `ms` (or forever), ending early on `retry()`, on stop, or when the network returns. */
   private waitForRetry(ms: number | undefined, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      const network = hostNetwork();
       const done = () => {
         clearTimeout(timer);
+        stopWatching?.();
         this.wake = undefined;
         resolve();
       };
       const timer = ms === undefined ? undefined : setTimeout(done, ms);
+      // A reconnect waiting out its backoff goes at once when the host is back online.
+      const stopWatching =
+        ms === undefined
+          ? undefined
+          : network?.subscribe(() => {
+              if (network.online()) done();
+            });
       this.wake = done;
       if (signal.aborted) done();
     });

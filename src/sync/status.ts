@@ -10,6 +10,7 @@ import { defaultInitial, type ReadAs } from "./reducers.js";
  * - `live`: up to date and following new data.
  * - `paused`: the tab is hidden; the live request is parked.
  * - `reconnecting`: a transient failure; `retryAt` says when the next attempt goes.
+ * - `offline`: the host reports no network; reading resumes the moment it returns.
  * - `closed`: the stream ended; everything was read.
  * - `error`: a failure that will not heal by itself; `retry()` tries again.
  */
@@ -21,6 +22,7 @@ export type StreamStatus =
   | "live"
   | "paused"
   | "reconnecting"
+  | "offline"
   | "closed"
   | "error";
 

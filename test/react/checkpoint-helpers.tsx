@@ -42,14 +42,18 @@ export function View<Item, State = Item[]>({
   options,
   log,
   testId = "view",
+  onRetry,
 }: {
   url: string;
   options: UseDurableStreamOptions<Item, State, State>;
   log?: RenderEntry<State>[];
   testId?: string;
+  /** Hands the test the view's latest `retry`. */
+  onRetry?: (retry: () => void) => void;
 }): ReactNode {
-  const { data, status, offset, error } = useDurableStream<Item, State>(url, options);
+  const { data, status, offset, error, retry } = useDurableStream<Item, State>(url, options);
   log?.push({ data, status, offset });
+  onRetry?.(retry);
   return (
     <div data-testid={testId} data-status={status} data-error={error?.name ?? ""}>
       {JSON.stringify(data)}

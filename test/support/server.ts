@@ -6,6 +6,8 @@ import { DurableStreamClient, type DurableStreamClientOptions } from "../../src/
 export interface TestServerOptions {
   longPollTimeout?: number;
   compression?: boolean;
+  /** A fixed port (to restart a server where it was); 0 by default. */
+  port?: number;
 }
 
 /** A running reference server on 127.0.0.1, port 0. */
@@ -18,7 +20,7 @@ export interface TestServer {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const server = new DurableStreamTestServer({
     host: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     longPollTimeout: options.longPollTimeout ?? 500,
     compression: options.compression ?? true,
   });

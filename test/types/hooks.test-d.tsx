@@ -28,6 +28,7 @@ type AllStatuses =
   | "live"
   | "paused"
   | "reconnecting"
+  | "offline"
   | "closed"
   | "error";
 

@@ -1,0 +1,88 @@
+import { NetworkError } from "./errors.js";
+import {
+  whenOnline,
+  watchForWake,
+  type NetworkWatcher,
+  type WakeDetectorOptions,
+} from "./network.js";
+import type { ReadSessionObserver } from "./read-session.js";
+import { whenVisible, type VisibilityWatcher } from "./visibility.js";
+
+/**
+ * Why a live request was stopped from outside: the page was hidden, the host
+ * went offline, or it woke from sleep (a request from before the sleep is
+ * probably dead without knowing it).
+ */
+export type InterruptReason = "hidden" | "offline" | "wake";
+
+/** One live request's interruption source. */
+export interface Interruption {
+  /** Aborts when the request should stop. */
+  readonly signal: AbortSignal;
+  /** Why it aborted, when it did (and the read itself was not stopped). */
+  reason(): InterruptReason | undefined;
+  dispose(): void;
+}
+
+/** What interrupts live requests of one read, and who hears about it. */
+export interface InterruptionSources {
+  visibility: VisibilityWatcher | undefined;
+  network: NetworkWatcher | undefined;
+  /** The read's own signal: its abort is not an interruption. */
+  session: AbortSignal;
+  observer: ReadSessionObserver;
+  url: string;
+  /** Sleep detection settings; `false` turns it off. */
+  wake?: WakeDetectorOptions | false | undefined;
+}
+
+/**
+ * Waits until a live request may go out: the page visible (reported as a
+ * pause) and the host online (reported as an offline retry).
+ */
+export async function whenReady(sources: InterruptionSources): Promise<void> {
+  const { visibility, network, session, observer, url } = sources;
+  if (visibility?.hidden()) {
+    observer.onPause?.(true);
+    await whenVisible(visibility, session);
+    observer.onPause?.(false);
+  }
+  if (network && !network.online()) {
+    const error = new NetworkError(`Offline: waiting for the network to read ${url}`, { url });
+    observer.onRetry?.({ attempt: 0, delayMs: 0, error, offline: true });
+    await whenOnline(network, session);
+  }
+}
+
+/**
+ * Once ready (see {@link whenReady}): a signal for one live request that
+ * aborts when the page is hidden, the host goes offline, or it wakes from
+ * sleep, so the read resumes at once instead of waiting on a dead request.
+ */
+export async function interruptibly(sources: InterruptionSources): Promise<Interruption> {
+  await whenReady(sources);
+  const { visibility, network, session } = sources;
+  const controller = new AbortController();
+  let why: InterruptReason | undefined;
+  const interrupt = (reason: InterruptReason) => {
+    if (controller.signal.aborted) return;
+    why = reason;
+    controller.abort();
+  };
+  const stops = [
+    visibility?.subscribe(() => {
+      if (visibility.hidden()) interrupt("hidden");
+    }),
+    network?.subscribe(() => {
+      if (!network.online()) interrupt("offline");
+    }),
+    sources.wake === false ? undefined : watchForWake(() => interrupt("wake"), sources.wake),
+  ];
+  return {
+    signal: controller.signal,
+    reason: () => (session.aborted ? undefined : why),
+    dispose: () => {
+      for (const stop of stops) stop?.();
+    },
+  };
+}
