@@ -1,3 +1,4 @@
+import type { Payload } from "./chunk.js";
 import { Offset, compareOffsets } from "./offset.js";
 
 /**
@@ -95,4 +96,48 @@ export function isEmptyJsonArray(bytes: Uint8Array): boolean {
     else return false;
   }
   return state === 2;
+}
+
+/**
+ * What a read remembers of its recent empty answers: how many came back in a
+ * row without waiting (they pace the next long-poll) and whether the last two
+ * were the same answer (a cache replaying it: the next request goes around it).
+ */
+export class EmptyAnswerTracker {
+  private quickInARow = 0;
+  private last: string | undefined;
+  private bust = false;
+
+  /** An answer that moved the offset forward: the read is healthy. */
+  progressed(): void {
+    this.quickInARow = 0;
+    this.last = undefined;
+  }
+
+  /** An empty answer with this signature; `quick` when it was a long-poll that did not wait. */
+  empty(signature: string, quick: boolean): void {
+    this.quickInARow = quick ? this.quickInARow + 1 : 0;
+    if (signature === this.last) this.bust = true;
+    this.last = signature;
+  }
+
+  /** The wait before the next long-poll. */
+  paceDelay(random?: () => number): number {
+    return paceDelay(this.quickInARow, random);
+  }
+
+  /** A cache-buster value for the next request when one is due (once), else undefined. */
+  takeCacheBuster(): string | undefined {
+    if (!this.bust) return undefined;
+    this.bust = false;
+    return cacheBusterValue();
+  }
+}
+
+/** Whether a chunk's payload carries messages (a JSON `[]`, as a body or an SSE data event, carries none). */
+export function payloadHasData(payload: Payload, json: boolean): boolean {
+  if (payload === undefined) return false;
+  if (Array.isArray(payload)) return payload.some((event) => !/^\s*\[\s*\]\s*$/.test(event));
+  if (typeof payload === "string") return payload.length > 0;
+  return payload.length > 0 && !(json && isEmptyJsonArray(payload));
 }

@@ -11,14 +11,14 @@ import {
 } from "./headers.js";
 import { combineSignals, readBody, sendRequest, type RetryInfo } from "./http.js";
 import { Offset, compareOffsets } from "./offset.js";
+import { NoProgress, settleAnswer } from "./read-settle.js";
 import {
   CACHE_BUSTER,
+  EmptyAnswerTracker,
   QUICK_ANSWER_MS,
   answerSignature,
-  cacheBusterValue,
-  isEmptyJsonArray,
   judgeAnswer,
-  paceDelay,
+  payloadHasData,
   type AnswerVerdict,
 } from "./read-answer.js";
 import { interruptibly, whenReady, type InterruptionSources } from "./read-interruptions.js";
@@ -104,11 +104,7 @@ export async function openReadSession(
   /** When the last request went out, and whether it was a long-poll. */
   let sentAt = 0;
   let sentLongPoll = false;
-  /** Empty live answers in a row that came back without waiting. */
-  let quickEmptyAnswers = 0;
-  /** The last empty answer, to notice a cache replaying it; the next request then bypasses caches. */
-  let lastEmptyAnswer: string | undefined;
-  let bustCache = false;
+  const emptyAnswers = new EmptyAnswerTracker();
 
   const cancel = (reason?: unknown): void => {
     if (!controller.signal.aborted) controller.abort(reason);
@@ -159,8 +155,7 @@ export async function openReadSession(
   /** A GET from the current offset; `live` ones carry the cursor. */
   const request = async (mode?: "long-poll" | "sse", signal?: AbortSignal) => {
     const { offset } = session;
-    const buster = bustCache ? cacheBusterValue() : undefined;
-    bustCache = false;
+    const buster = emptyAnswers.takeCacheBuster();
     sentAt = Date.now();
     sentLongPoll = mode === "long-poll";
     const response = await sendRequest(
@@ -192,7 +187,7 @@ export async function openReadSession(
       return request();
     }
     // A server or cache answering at once without waiting is paced, never stormed.
-    const pace = paceDelay(quickEmptyAnswers);
+    const pace = emptyAnswers.paceDelay();
     if (pace > 0) await sleep(pace, sessionSignal);
     const interruption = await interruptibly(interruptions);
     try {
@@ -252,79 +247,20 @@ export async function openReadSession(
       throw parseError("sent data without a Stream-Next-Offset", status);
     }
     const payload = held > 0 ? concatBytes(pieces, held) : undefined;
-    const hasData =
-      payload !== undefined &&
-      !(isJsonContentType(session.contentType) && isEmptyJsonArray(payload));
+    const hasData = payloadHasData(payload, isJsonContentType(session.contentType));
     const next = nextOffset ?? requestOffset;
     const verdict = judgeAnswer({ requested: requestOffset, next, hasData, upToDate, closed });
-    if (verdict === "stalled") throw new NoProgress(requestOffset);
     const offset = await settle(verdict, requestOffset, next, status);
-    if (verdict === "advance") {
-      quickEmptyAnswers = 0;
-      lastEmptyAnswer = undefined;
-    } else {
-      noteEmptyAnswer(
-        answerSignature(status, next, cursor, headers.get("etag")),
-        longPoll && elapsed < QUICK_ANSWER_MS,
-      );
+    if (verdict === "advance") emptyAnswers.progressed();
+    else {
+      const signature = answerSignature(status, next, cursor, headers.get("etag"));
+      emptyAnswers.empty(signature, longPoll && elapsed < QUICK_ANSWER_MS);
     }
     yield chunk(payload, offset, cursor, upToDate, closed);
   }
 
-  /** Counts an empty answer toward pacing, and asks for a cache bypass when it repeats the last one. */
-  const noteEmptyAnswer = (signature: string, quick: boolean) => {
-    if (quick) quickEmptyAnswers++;
-    else quickEmptyAnswers = 0;
-    if (signature === lastEmptyAnswer) bustCache = true;
-    lastEmptyAnswer = signature;
-  };
-
-  /**
-   * The offset an answer leaves the reader at, or the error it is. Offsets
-   * never move backwards: an empty answer behind the reader is either a store
-   * briefly behind while a write commits (the reader stays where it is) or a
-   * stream recreated under the same URL, which a HEAD tells apart.
-   */
-  const settle = async (
-    verdict: AnswerVerdict,
-    requested: string,
-    next: string,
-    status: number,
-  ): Promise<string> => {
-    switch (verdict) {
-      case "advance":
-        return next;
-      case "caught-up":
-        return requested;
-      case "repeated-data":
-        throw parseError(`sent data under an offset that did not advance (${next})`, status);
-      case "backwards-data":
-        throw parseError(`moved the offset backwards (${requested} to ${next}) with data`, status);
-      default:
-        await confirmIncarnation(requested);
-        return requested;
-    }
-  };
-
-  /** Fails with {@link OffsetGoneError} when the stream's tail is behind `offset`: the offset is from an earlier stream. */
-  const confirmIncarnation = async (offset: string): Promise<void> => {
-    const response = await sendRequest(context, {
-      method: "HEAD",
-      url,
-      call,
-      signal: sessionSignal,
-      retry: "all",
-      error: { operation: "head" },
-    });
-    const tail = response.headers.get(STREAM_NEXT_OFFSET);
-    if (tail !== null && compareOffsets(tail, offset) < 0) {
-      throw new OffsetGoneError(url, offset, {
-        reason: "recreated",
-        tail,
-        status: response.status,
-      });
-    }
-  };
+  const settle = (verdict: AnswerVerdict, requested: string, next: string, status: number) =>
+    settleAnswer({ context, url, call, signal: sessionSignal }, verdict, requested, next, status);
 
   /** Holds SSE connections until the stream closes, the transport falls back, or an interruption. */
   async function* sseLoop(): AsyncGenerator<RawChunk> {
@@ -461,19 +397,4 @@ export async function openReadSession(
   transport =
     live === "auto" ? (isJsonContentType(session.contentType) ? "sse" : "long-poll") : live;
   return session;
-}
-
-/** An answer that made no progress: retried like a failure, then a {@link ParseError}. */
-class NoProgress extends Error {
-  constructor(readonly offset: string) {
-    super(`no progress at offset ${offset}`);
-  }
-}
-
-/** Whether an SSE batch carries messages (a JSON `[]` data event carries none). */
-function payloadHasData(payload: Payload, json: boolean): boolean {
-  if (payload === undefined) return false;
-  if (Array.isArray(payload)) return payload.some((event) => !/^\s*\[\s*\]\s*$/.test(event));
-  if (typeof payload === "string") return payload.length > 0;
-  return payload.length > 0 && !(json && isEmptyJsonArray(payload));
 }

@@ -1,7 +1,4 @@
 import {
-  DurableStreamError,
-  OffsetGoneError,
-  StreamNotFoundError,
   type ChunkMeta,
   type DurableStreamClient,
   type LiveMode,
@@ -19,6 +16,7 @@ import {
   type ReadAs,
   type StreamReducer,
 } from "./reducers.js";
+import { recoveryFor } from "./recovery.js";
 import { restoreCheckpoint } from "./restore.js";
 import { initialSnapshot, type StreamSnapshot, type StreamStatus } from "./status.js";
 
@@ -50,10 +48,6 @@ interface Position<State> {
   readonly offset: Offset | undefined;
   readonly cursor: string | undefined;
 }
-
-/** Backoff of whole-read restarts after the client's own retries gave up. */
-const RESTART_BASE_MS = 1000;
-const RESTART_MAX_MS = 30_000;
 
 /**
  * One live view of a stream, shared by every component that reads it with
@@ -344,45 +338,43 @@ export class LiveSession<Item = unknown, State = unknown> {
   /** After a failed read: start over, reconnect with backoff, or stop in `error` until `retry()`. */
   private async recover(error: unknown, signal: AbortSignal): Promise<void> {
     const failure = error instanceof Error ? error : new Error(String(error));
-    const gone = error instanceof StreamNotFoundError || error instanceof OffsetGoneError;
-    if (gone) await this.writer?.discard();
-    if (error instanceof OffsetGoneError && this.consistent.offset !== undefined) {
-      await this.startOver(signal);
-      return;
-    }
-    const transient = error instanceof DurableStreamError && error.retryable;
-    if (!transient) {
+    const recovery = recoveryFor(error, {
+      hasOffset: this.consistent.offset !== undefined,
+      failures: this.failures,
+      resets: this.resets,
+    });
+    if (recovery.discardCheckpoint) await this.writer?.discard();
+    if (recovery.kind === "start-over") {
+      this.resets++;
+      await this.startOver(recovery.delayMs, signal);
+    } else if (recovery.kind === "stop") {
       this.commit({ status: "error", error: failure, retryAt: undefined, isUpToDate: false });
       this.settled();
       await this.waitForRetry(undefined, signal);
-      return;
+    } else {
+      this.failures++;
+      this.commit({
+        status: "reconnecting",
+        error: failure,
+        retryAt: Date.now() + recovery.delayMs,
+        isUpToDate: false,
+      });
+      await this.waitForRetry(recovery.delayMs, signal);
     }
-    const delay = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** this.failures);
-    this.failures++;
-    this.commit({
-      status: "reconnecting",
-      error: failure,
-      retryAt: Date.now() + delay,
-      isUpToDate: false,
-    });
-    await this.waitForRetry(delay, signal);
   }
 
   /**
    * The offset is gone (410), or belongs to an earlier stream under the same
    * URL: what the view shows came from data that no longer exists, so it is
-   * dropped with the checkpoint, and the next read starts from the beginning.
-   * At once the first time; with backoff if it keeps happening before the read
-   * is healthy again, so it can never become a request storm.
+   * dropped (the checkpoint already is), and the next read starts from the
+   * beginning: at once the first time, with backoff if it keeps happening
+   * before the read is healthy again, so it never becomes a request storm.
    */
-  private async startOver(signal: AbortSignal): Promise<void> {
+  private async startOver(delay: number, signal: AbortSignal): Promise<void> {
     const state = this.initialState();
     this.working = { state, offset: undefined, cursor: undefined };
     this.consistent = this.working;
     this.caughtUp = false;
-    const delay =
-      this.resets === 0 ? 0 : Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (this.resets - 1));
-    this.resets++;
     this.commit({
       state,
       offset: undefined,

@@ -16,6 +16,7 @@ import { recordingFetch } from "../support/counting-fetch.js";
 import { injectFault } from "../support/faults.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 import {
+  catchUpReads,
   View,
   reads,
   serverItems,
@@ -289,26 +290,40 @@ describe("the checkpoint record", () => {
     await waitFor(async () => expect(await nextLoadCheckpoint(database, "chat")).toBeUndefined());
   });
 
-  it("is dropped when the stream answers 410 Gone", async () => {
+  it("is dropped when the stream answers 410 Gone, and the view reads the stream again from the start", async () => {
     const { client, url } = await jsonStream(1, 2);
     const database = uniqueDatabase();
     const store = indexedDbCheckpoints({ database });
+    const savedOffset = await tailOffset(client, url);
     await store.put("chat", {
       url,
       version: "1",
       state: msgs(1),
-      offset: await tailOffset(client, url),
+      offset: savedOffset,
       cursor: undefined,
       closed: false,
       savedAt: Date.now(),
     });
     // The reference server answers the next read with 410 (offset no longer retained).
     await injectFault(server().url, url, { status: 410, method: "GET", count: 1 });
+    const recorder = recordingFetch();
     render(
-      <Tab client={testClient(server())} store={indexedDbCheckpoints({ database })} url={url} />,
+      <Tab
+        client={testClient(server(), { fetch: recorder.fetch })}
+        store={indexedDbCheckpoints({ database })}
+        url={url}
+      />,
     );
-    await waitFor(() => expect(view().dataset.status).toBe("error"));
-    expect(view().dataset.error).toBe("OffsetGoneError");
-    await waitFor(async () => expect(await nextLoadCheckpoint(database, "chat")).toBeUndefined());
+    // The saved state is gone with its offset: what shows is the stream as it is, once.
+    await waitFor(() => expect(view().textContent).toBe(JSON.stringify(msgs(1, 2))));
+    await waitFor(() => expect(view().dataset.status).toBe("live"));
+    const starts = catchUpReads(recorder.requests, url).map((r) =>
+      r.url.searchParams.get("offset"),
+    );
+    expect(starts).toEqual([savedOffset, "-1"]);
+    window.dispatchEvent(new Event("pagehide"));
+    await waitFor(async () =>
+      expect((await nextLoadCheckpoint(database, "chat"))?.state).toEqual(msgs(1, 2)),
+    );
   });
 });
