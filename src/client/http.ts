@@ -108,9 +108,12 @@ export async function sendRequest(
       });
       if (outcomeUnknown) throw failure;
       if (network && !network.online()) {
-        // Retries would fail the same way until the network returns; wait for it instead.
+        // Retries would fail the same way until the network returns; wait for it instead
+        // (up to the request's deadline, if it has one).
+        const left = spec.retryUntil === undefined ? undefined : spec.retryUntil - Date.now();
+        if (left !== undefined && left <= 0) throw failure;
         onRetry?.({ attempt: attempt + 1, delayMs: 0, error: failure, offline: true });
-        await whenOnline(network, signal);
+        await (left === undefined ? whenOnline(network, signal) : retryWait(left, signal, network));
         attempt--;
         continue;
       }

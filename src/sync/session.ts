@@ -5,7 +5,6 @@ import {
   type Offset,
   type StreamResponse,
 } from "../client/index.js";
-import { hostNetwork } from "../client/network.js";
 import type { CheckpointStore } from "./checkpoint-store.js";
 import { CheckpointWriter } from "./checkpoint-writer.js";
 import {
@@ -17,6 +16,7 @@ import {
   type StreamReducer,
 } from "./reducers.js";
 import { recoveryFor } from "./recovery.js";
+import { restartWait } from "./restart-wait.js";
 import { restoreCheckpoint } from "./restore.js";
 import { initialSnapshot, type StreamSnapshot, type StreamStatus } from "./status.js";
 
@@ -389,27 +389,12 @@ export class LiveSession<Item = unknown, State = unknown> {
     if (delay > 0) await this.waitForRetry(delay, signal);
   }
 
-  /** Waits `ms` (or forever), ending early on `retry()`, on stop, or when the network returns. */
-  private waitForRetry(ms: number | undefined, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const network = hostNetwork();
-      const done = () => {
-        clearTimeout(timer);
-        stopWatching?.();
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = ms === undefined ? undefined : setTimeout(done, ms);
-      // A reconnect waiting out its backoff goes at once when the host is back online.
-      const stopWatching =
-        ms === undefined
-          ? undefined
-          : network?.subscribe(() => {
-              if (network.online()) done();
-            });
-      this.wake = done;
-      if (signal.aborted) done();
-    });
+  /** Waits `ms` (or until `retry()`), ending early on `retry()`, on stop, or when the network returns. */
+  private async waitForRetry(ms: number | undefined, signal: AbortSignal): Promise<void> {
+    const wait = restartWait(ms, signal);
+    this.wake = wait.wake;
+    await wait.done;
+    this.wake = undefined;
   }
 
   private initialState(): State {
