@@ -1,6 +1,7 @@
 import { concatBytes, encodeUtf8 } from "./chunk.js";
 import { InvalidArgumentError } from "./errors.js";
 import type { JsonCodec } from "./options.js";
+import { BatchDelivery } from "./producer-delivery.js";
 import type { ProducerSettings } from "./producer-options.js";
 
 /** What a producer accepts: text, bytes, or (JSON streams) any JSON value. */
@@ -113,6 +114,8 @@ export class Batch {
     /** Creation order: requeued batches keep their place. */
     readonly order: number,
     readonly messages: readonly PendingMessage[],
+    /** Its retries, deadline and whether it may have reached the server unanswered. */
+    readonly delivery: BatchDelivery,
   ) {
     // Observed through flush(); an unobserved failure must not crash the host.
     this.settled.catch(() => undefined);
@@ -156,6 +159,13 @@ export class Batch {
   }
 }
 
+/** Into the queue in creation order, so that a requeued batch gets its original place back. */
+export function enqueue(queue: Batch[], batch: Batch): void {
+  let index = queue.length;
+  while (index > 0 && queue[index - 1]!.order > batch.order) index--;
+  queue.splice(index, 0, batch);
+}
+
 /** Collects appended messages and seals them into batches. */
 export interface BatchAccumulator {
   /** Messages not sealed yet. */
@@ -164,9 +174,9 @@ export interface BatchAccumulator {
   /**
    * Turns pending messages into batches of at most `maxBatchBytes` and
    * `maxBatchItems` (a bigger message goes alone). `onlyFull`: only as many
-   * as reached the limit.
+   * as reached the limit. Returns the batches it sealed (handed to `onSealed` too).
    */
-  seal(onlyFull?: boolean): void;
+  seal(onlyFull?: boolean): Batch[];
   /** The wire has room again: seal what a linger expiry held back. */
   release(): void;
   /** Ends the linger now: seals if the wire has room, else as soon as it has. */
@@ -177,13 +187,14 @@ export interface BatchAccumulator {
 /**
  * Seals batches when the pending messages reach `maxBatchBytes` or
  * `maxBatchItems` (only the full batches; the rest keeps lingering), when
- * `lingerMs` expires (0: at the end of the current task), or on demand.
+ * `lingerMs` expires (0: at the end of the current task), or on demand. A
+ * batch's delivery timeout starts when it is sealed.
  * `canSend`: whether a sealed batch could go out now. While it cannot, an
  * expired linger keeps accumulating instead of queueing small batches: under
  * load batches grow, rather than the queue growing by one tiny batch per linger.
  */
 export function batchAccumulator(
-  { maxBatchBytes, maxBatchItems, lingerMs }: ProducerSettings,
+  { maxBatchBytes, maxBatchItems, lingerMs, deliveryTimeoutMs }: ProducerSettings,
   onSealed: (batches: Batch[]) => void,
   canSend: () => boolean,
 ): BatchAccumulator {
@@ -236,10 +247,12 @@ export function batchAccumulator(
           bytes += pending[count++]!.size;
         }
         pendingBytes -= bytes;
-        batches.push(new Batch(order++, pending.splice(0, count)));
+        const delivery = new BatchDelivery(Date.now() + deliveryTimeoutMs);
+        batches.push(new Batch(order++, pending.splice(0, count), delivery));
       }
       if (pending.length === 0) self.cancelTimer();
       onSealed(batches);
+      return batches;
     },
     release() {
       if (deferred && canSend()) self.seal();

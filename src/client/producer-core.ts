@@ -3,7 +3,6 @@ import {
   DurableStreamError,
   ProducerBufferFullError,
   ProducerClosedError,
-  SequenceGapError,
   StaleEpochError,
   StreamClosedError,
 } from "./errors.js";
@@ -12,22 +11,18 @@ import {
   batchAccumulator,
   batchBody,
   encodeMessage,
+  enqueue,
   estimateSize,
   type Batch,
   type ProducerMessage,
 } from "./producer-batch.js";
-import type {
-  ProducerChangeListener,
-  ProducerErrorInfo,
-  ProducerErrorListener,
-  ProducerHost,
-  ProducerListener,
-  ProducerSettings,
-} from "./producer-options.js";
+import { sendClose } from "./producer-close.js";
+import { producerListeners } from "./producer-listeners.js";
+import type { ProducerErrorInfo, ProducerHost, ProducerSettings } from "./producer-options.js";
+import { deliveryFailure, isOutcomeUnknown, type StopReason } from "./producer-delivery.js";
 import { asProducerError, sendProducerRequest } from "./producer-send.js";
-import { EARLY_RETRY_MS, MAX_EARLY_RETRIES, epochSequencer } from "./producer-sequencer.js";
+import { epochSequencer, throughGap } from "./producer-sequencer.js";
 import { inFlightWindow } from "./producer-window.js";
-import { sleep } from "./retry.js";
 
 /** The producer's engine; `IdempotentProducer` documents each member. Internal. */
 export type ProducerCore = ReturnType<typeof producerCore>;
@@ -51,8 +46,8 @@ export function producerCore(
   /** Sealed batches not on the wire, in creation order. */
   const queue: Batch[] = [];
   const inFlight = new Set<Batch>();
-  const errorListeners = new Set<ProducerErrorListener>();
-  const changeListeners = new Set<ProducerChangeListener>();
+  const listeners = producerListeners(producerId);
+  const { changed } = listeners;
   let lastOffset: string | undefined;
   let bufferedMessages = 0;
   let bufferedBytes = 0;
@@ -70,10 +65,11 @@ export function producerCore(
   const accumulator = batchAccumulator(
     settings,
     (batches) => {
-      for (const batch of batches) enqueue(batch);
+      for (const batch of batches) enqueue(queue, batch);
       pump();
     },
-    () => !stopReason && queue.length === 0 && canDispatch(),
+    // A blocked producer fails what is sealed at once, so it need not linger.
+    () => !stopReason && queue.length === 0 && (seq.blocked !== undefined || canDispatch()),
   );
 
   const setContentType = (type: string) => {
@@ -81,25 +77,6 @@ export function producerCore(
     json = isJsonContentType(type);
   };
   if (knownContentType !== undefined) setContentType(knownContentType);
-
-  /** Calls a listener; one that throws is logged, never allowed to break the producer or starve the others. */
-  const notify = (listener: () => void) => {
-    try {
-      listener();
-    } catch (error) {
-      console.error(`[react-durable-streams] producer ${producerId}: listener threw`, error);
-    }
-  };
-
-  const changed = () => {
-    for (const listener of [...changeListeners]) notify(listener);
-  };
-
-  const listeners = (event: string): Set<ProducerListener> => {
-    if (event === "error") return errorListeners as Set<ProducerListener>;
-    if (event === "change") return changeListeners as Set<ProducerListener>;
-    throw new DurableStreamError("INVALID_ARGUMENT", `Unknown producer event ${event}`);
-  };
 
   const assertAlive = () => {
     if (stopReason) {
@@ -109,17 +86,13 @@ export function producerCore(
     }
   };
 
-  /** Seals what is pending and waits for every sealed batch (queued or on the wire) to settle. */
+  /**
+   * Seals what is pending and waits for every sealed batch (queued or on the
+   * wire, or failed at once while being sealed) to settle.
+   */
   const settleSealed = () => {
-    accumulator.seal();
-    return Promise.allSettled([...queue, ...inFlight].map((batch) => batch.settled));
-  };
-
-  /** Into the queue in creation order, so a requeued batch gets its original place back. */
-  const enqueue = (batch: Batch) => {
-    let index = queue.length;
-    while (index > 0 && queue[index - 1]!.order > batch.order) index--;
-    queue.splice(index, 0, batch);
+    const sealed = new Set([...accumulator.seal(), ...queue, ...inFlight]);
+    return Promise.allSettled([...sealed].map((batch) => batch.settled));
   };
 
   /** Dispatches queued batches while the epoch gate and `maxInFlight` allow. */
@@ -131,10 +104,19 @@ export function producerCore(
       }
       return;
     }
+    const { blocked } = seq;
+    if (blocked) {
+      // Past a batch that may have been stored, nothing is sent until restart().
+      for (const batch of queue.splice(0)) {
+        fail(batch, throughGap(url, blocked.seq, undefined, blocked.error));
+      }
+      return;
+    }
     while (queue.length > 0 && canDispatch()) {
       const batch = queue.shift()!;
       if (!prepare(batch, json)) continue;
       seq.assign(batch);
+      if (retryStop) batch.delivery.stopRetrying(retryStop, context.retry.maxRetries);
       inFlight.add(batch);
       void run(batch).catch((error: unknown) => fail(batch, error));
       changed();
@@ -161,14 +143,22 @@ export function producerCore(
     }));
   };
 
-  const send = (epoch: number, sequence: number, body?: Uint8Array, close?: boolean) =>
-    sendProducerRequest(
-      { context, url, producerId, contentType, headers: settings.headers },
-      epoch,
-      sequence,
-      body,
-      close,
-    );
+  const request = () => ({ context, url, producerId, contentType, headers: settings.headers });
+  /** A batch's request, retried until its delivery deadline with the same epoch and sequence. */
+  const send = (batch: Batch) =>
+    sendProducerRequest(request(), {
+      epoch: batch.epoch,
+      seq: batch.seq,
+      body: batch.body,
+      delivery: batch.delivery.request(context),
+    });
+
+  /** Set by detach() and close(): batches get the client's retry budget, no more (see BatchDelivery.stopRetrying). */
+  let retryStop: StopReason | undefined;
+  const stopRetries = (reason: "detached" | "closed") => {
+    retryStop ??= (lastFailure) => new ProducerClosedError(url, reason, lastFailure);
+    for (const batch of inFlight) batch.delivery.stopRetrying(retryStop, context.retry.maxRetries);
+  };
 
   /** Whether `error` is a fencing this producer answers by claiming a new epoch. */
   const claims = (error: DurableStreamError): error is StaleEpochError =>
@@ -177,11 +167,13 @@ export function producerCore(
   /**
    * Sends one batch until it is acknowledged, requeued for a new epoch, or
    * failed (a failure to reach the server rejects, and pump() fails the batch).
+   * A batch failed meanwhile (behind a gap) is left alone.
    */
   const run = async (batch: Batch): Promise<void> => {
     let arrivedEarly = false;
     for (;;) {
-      const outcome = await send(batch.epoch, batch.seq, batch.body);
+      const outcome = await send(batch);
+      if (batch.outcome !== "pending") return;
       if (outcome.kind === "ok") {
         if (outcome.offset !== undefined && !outcome.duplicate) advanceOffset(outcome.offset);
         dispatchWindow.acknowledged(!arrivedEarly);
@@ -195,8 +187,9 @@ export function producerCore(
         arrivedEarly = true;
         const { expectedSeq, receivedSeq } = outcome;
         const next = await seq.awaitPredecessor(batch, url, expectedSeq, receivedSeq);
+        if (batch.outcome !== "pending") return;
         if (next === "resend") continue;
-        if (next === "requeue") requeue(batch);
+        if (next === "requeue") requeue(batch, new StaleEpochError(url, seq.epoch));
         else fail(batch, next);
         return;
       }
@@ -205,7 +198,7 @@ export function producerCore(
         // Claim the server's epoch + 1; the new epoch's first batch waits
         // for the wire to empty, and the others wait for it.
         if (batch.epoch === seq.epoch) seq.claim(error.currentEpoch);
-        requeue(batch);
+        requeue(batch, error);
       } else if (error instanceof StaleEpochError || error instanceof StreamClosedError) {
         // Fenced, or the stream is closed: nothing after this can succeed.
         halt(error, batch);
@@ -217,52 +210,45 @@ export function producerCore(
   };
 
   /**
-   * Sends the close at the next (epoch, sequence): a repeat is deduplicated,
-   * so it is retry-safe. With autoClaim a stale epoch is claimed anew. A
-   * refusal stops the producer; a failure to reach the server does not (the
-   * close may then be tried again as it was).
+   * Flushes, then sends the close (`sendClose`). A refusal stops the producer;
+   * a failure to reach the server does not (the close may be tried again as it was).
    */
   const closeStream = async (
     finalMessage: ProducerMessage | undefined,
   ): Promise<{ finalOffset: string }> => {
     await self.flush();
     assertAlive();
+    const { blocked } = seq;
+    if (blocked) throw throughGap(url, blocked.seq, seq.nextSeq, blocked.error);
     await ensureContentType();
     const body =
       finalMessage === undefined
         ? undefined
         : batchBody([encodeMessage(finalMessage, json!, codec)], json!);
-    for (let attempt = 0; ; attempt++) {
-      const next = seq.nextSeq;
-      const outcome = await send(seq.epoch, next, body, true);
-      if (outcome.kind === "ok") {
-        seq.nextSeq = next + 1;
-        const { offset } = outcome;
-        if (offset !== undefined) advanceOffset(offset);
-        stop(new ProducerClosedError(url, "closed"));
-        return { finalOffset: offset ?? lastOffset ?? "" };
-      }
-      let refusal: DurableStreamError | undefined;
-      if (outcome.kind === "early") {
-        if (attempt < MAX_EARLY_RETRIES) await sleep(EARLY_RETRY_MS);
-        else refusal = new SequenceGapError(url, outcome.expectedSeq, outcome.receivedSeq);
-      } else if (claims(outcome.error) && attempt < 3) {
-        seq.claim(outcome.error.currentEpoch);
-      } else {
-        refusal = outcome.error;
-      }
-      if (refusal) {
-        stop(refusal);
-        throw refusal;
-      }
+    const outcome = await sendClose(request(), seq, body, settings.autoClaim);
+    if (outcome.kind === "refused") {
+      stop(outcome.error);
+      throw outcome.error;
     }
+    const { offset } = outcome;
+    if (offset !== undefined) advanceOffset(offset);
+    stop(new ProducerClosedError(url, "closed"));
+    return { finalOffset: offset ?? lastOffset ?? "" };
   };
 
-  /** Back to the queue, in its original place, to be resent in the new epoch. */
-  const requeue = (batch: Batch) => {
+  /**
+   * Back to the queue, in its original place, to be resent in the new epoch;
+   * unless it may have been stored in the old one (`why`: its epoch ended):
+   * resent under another epoch it could be stored twice, so it fails instead.
+   */
+  const requeue = (batch: Batch, why: DurableStreamError) => {
+    if (batch.delivery.mayHaveLanded) {
+      fail(batch, why);
+      return;
+    }
     inFlight.delete(batch);
     seq.released(batch);
-    enqueue(batch);
+    enqueue(queue, batch);
     pump();
   };
 
@@ -279,23 +265,41 @@ export function producerCore(
     });
   };
 
-  /** A batch failed for good: report it once; batches behind it on the wire fail through the gap. */
+  /**
+   * A batch failed for good: report it once, saying whether the server may
+   * hold it, and decide what that means for the batches after it
+   * (`afterFailure` in producer-sequencer.ts).
+   */
   const fail = (batch: Batch, error: unknown) => {
     if (batch.outcome !== "pending") return;
-    const failure = asProducerError(error, url);
-    seq.failed(batch);
+    const behindGap = seq.behindKnownGap(batch);
+    const outcomeUnknown = isOutcomeUnknown(batch.delivery.mayHaveLanded, behindGap);
     const info: ProducerErrorInfo = {
       epoch: batch.seq >= 0 ? batch.epoch : seq.epoch,
       seq: batch.seq,
       messageCount: batch.messages.length,
+      messages: batch.messages.map((message) => message.raw),
+      outcomeUnknown,
     };
+    const failure = deliveryFailure(asProducerError(error, url), info, outcomeUnknown, url);
+    seq.failed(batch, failure, outcomeUnknown);
     settle(batch);
     batch.fail(failure);
-    if (errorListeners.size === 0) {
-      // A failure nobody listens to is logged, not lost.
-      console.error(`[react-durable-streams] producer ${producerId}: batch failed`, info, failure);
+    listeners.failed(failure, info);
+    if (!outcomeUnknown && !behindGap) failBehindGap(batch, failure);
+  };
+
+  /**
+   * The server certainly lacks `hole`, so no later sequence of its epoch can
+   * be stored: the batches behind it on the wire fail now, through the gap,
+   * rather than retrying until their deadline.
+   */
+  const failBehindGap = (hole: Batch, failure: DurableStreamError) => {
+    for (const batch of seq.pendingAfter(hole)) {
+      const gap = throughGap(url, hole.seq, batch.seq, failure);
+      fail(batch, gap);
+      batch.delivery.cancel(gap);
     }
-    for (const listener of [...errorListeners]) notify(() => listener(failure, info));
   };
 
   /** A fatal condition (fenced, stream closed): fail the batch that met it and everything not yet sent, and stop. */
@@ -335,14 +339,8 @@ export function producerCore(
     get stopped() {
       return stopReason !== undefined;
     },
-    on(event: "error" | "change", listener: ProducerListener): () => void {
-      const set = listeners(event);
-      set.add(listener);
-      return () => set.delete(listener);
-    },
-    off(event: "error" | "change", listener: ProducerListener): void {
-      listeners(event).delete(listener);
-    },
+    on: listeners.on,
+    off: listeners.off,
     append(message: ProducerMessage): void {
       if (!self.tryAppend(message)) {
         throw new ProducerBufferFullError(url, bufferedMessages, bufferedBytes);
@@ -373,22 +371,27 @@ export function producerCore(
       if (failure) throw (failure as PromiseRejectedResult).reason;
     },
     async restart(): Promise<void> {
-      await self.flush();
+      // Failures reach the listeners; the new epoch starts regardless (it ends a block).
+      await settleSealed();
       assertAlive();
+      seq.unblock();
       // Batches appended meanwhile may still be on the wire in the old epoch; the
       // new epoch's first batch waits for them (EpochSequencer.mayDispatch).
       seq.start(seq.epoch + 1);
+      changed();
     },
     async detach(): Promise<void> {
       if (stopReason) return;
       closing ??= "detached";
       accumulator.seal();
+      stopRetries("detached");
       await closeResult?.catch(() => undefined);
       await settleSealed();
       stop(new ProducerClosedError(url, "detached"));
     },
     close(finalMessage?: ProducerMessage): Promise<{ finalOffset: string }> {
       if (!stopReason) closing = "closed";
+      stopRetries("closed");
       return (closeResult ??= closeStream(finalMessage).catch((error: unknown) => {
         // A failed close may be tried again; the same (epoch, seq) makes a repeat safe.
         closeResult = undefined;

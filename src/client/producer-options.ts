@@ -1,6 +1,7 @@
 import type { ClientContext } from "./context.js";
 import { InvalidArgumentError, requireArgument, type DurableStreamError } from "./errors.js";
 import type { DynamicRecord } from "./options.js";
+import type { ProducerMessage } from "./producer-batch.js";
 
 /** Options of an idempotent producer (`stream.producer(id, options)`). */
 export interface ProducerOptions {
@@ -24,16 +25,38 @@ export interface ProducerOptions {
   maxBufferedMessages?: number;
   /** Bytes not yet acknowledged, at most. Default 64 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * How long a batch is retried, from the moment it is sealed: 429, 5xx and
+   * network failures are retried with its epoch and sequence until then (the
+   * server deduplicates them, so this is safe) with the client's backoff, in
+   * place of the client's `retry.maxRetries`. Like Kafka's `delivery.timeout.ms`.
+   * Default 120,000 (2 minutes); 0 makes one attempt; `Infinity` never gives up.
+   * `detach()` and `close()` do not wait it out: they stop a batch's retries.
+   */
+  deliveryTimeoutMs?: number;
   /** Extra headers on the producer's requests (protocol headers always win). */
   headers?: DynamicRecord;
 }
 
-/** Which batch an error concerns. */
+/** Which batch an error concerns, and what may have become of it. */
 export interface ProducerErrorInfo {
+  /** The epoch the batch was sent in (the current one if it was never sent). */
   readonly epoch: number;
-  /** The batch's sequence number; -1 if it was never sent. */
+  /** The batch's sequence number (one per request); -1 if it was never sent. */
   readonly seq: number;
   readonly messageCount: number;
+  /** The batch's messages as they were appended, in order. */
+  readonly messages: readonly ProducerMessage[];
+  /**
+   * True when the server may have stored the batch: an attempt went out and
+   * its answer never came (a dropped connection, or `detach()`/`close()`
+   * stopping its retries). The error is then a `NetworkError` with
+   * `outcomeUnknown` true, and the producer sends nothing more until
+   * `restart()` (see {@link IdempotentProducer.restart}). False when the
+   * server certainly does not hold it, so that appending the messages again
+   * stores them once.
+   */
+  readonly outcomeUnknown: boolean;
 }
 
 /** Receives every batch failure, once per batch. */
@@ -62,6 +85,7 @@ export interface ProducerSettings {
   readonly maxInFlight: number;
   readonly maxBufferedMessages: number;
   readonly maxBufferedBytes: number;
+  readonly deliveryTimeoutMs: number;
   readonly headers: DynamicRecord | undefined;
 }
 
@@ -79,9 +103,10 @@ export function resolveProducerSettings(id: string, options: ProducerOptions): P
     maxInFlight: options.maxInFlight ?? 5,
     maxBufferedMessages: options.maxBufferedMessages ?? 10_000,
     maxBufferedBytes: options.maxBufferedBytes ?? 64 << 20,
+    deliveryTimeoutMs: options.deliveryTimeoutMs ?? 120_000,
     headers: options.headers,
   };
-  const { epoch, lingerMs } = settings;
+  const { epoch, lingerMs, deliveryTimeoutMs } = settings;
   requireArgument(
     Number.isSafeInteger(epoch) && epoch >= 0,
     "epoch",
@@ -89,6 +114,12 @@ export function resolveProducerSettings(id: string, options: ProducerOptions): P
     epoch,
   );
   requireArgument(lingerMs >= 0 && Number.isFinite(lingerMs), "lingerMs", "0 or more", lingerMs);
+  requireArgument(
+    typeof deliveryTimeoutMs === "number" && deliveryTimeoutMs >= 0,
+    "deliveryTimeoutMs",
+    "0 or more (Infinity: no limit)",
+    deliveryTimeoutMs,
+  );
   for (const name of POSITIVE_INTEGERS) {
     const value = settings[name];
     requireArgument(Number.isSafeInteger(value) && value > 0, name, "a positive integer", value);

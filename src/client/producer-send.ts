@@ -17,8 +17,9 @@ import {
   STREAM_NEXT_OFFSET,
   isTrueHeader,
 } from "./headers.js";
-import { discardBody, sendRequest } from "./http.js";
+import { discardBody, sendRequest, type RequestSpec } from "./http.js";
 import type { DynamicRecord } from "./options.js";
+import type { DeliveryRequest } from "./producer-delivery.js";
 
 /** How the server answered one producer request. */
 export type ProducerOutcome =
@@ -42,19 +43,30 @@ export interface ProducerRequest {
   headers: DynamicRecord | undefined;
 }
 
+/** One request of a producer: a batch (`body`), or the close (`close`, with an optional final body). */
+export interface ProducerCall {
+  epoch: number;
+  seq: number;
+  body: Uint8Array | undefined;
+  close?: boolean;
+  /**
+   * A batch's delivery: retried until its deadline and abortable by it. Without
+   * one (the close) the client's retry policy applies as it is.
+   */
+  delivery?: DeliveryRequest | undefined;
+}
+
 /**
- * Sends one producer request. 429, 5xx and network failures are retried by
- * the client's policy: safe, because the server deduplicates on
- * (id, epoch, seq). Other statuses become typed errors.
+ * Sends one producer request. 429, 5xx and network failures are retried:
+ * safe, because the server deduplicates on (id, epoch, seq). Other statuses
+ * become typed errors.
  */
 export async function sendProducerRequest(
   request: ProducerRequest,
-  epoch: number,
-  seq: number,
-  body: Uint8Array | undefined,
-  close = false,
+  call: ProducerCall,
 ): Promise<ProducerOutcome> {
   const { url, contentType } = request;
+  const { epoch, seq, body, close = false, delivery } = call;
   const headers: Record<string, string> = {
     [PRODUCER_ID]: request.producerId,
     [PRODUCER_EPOCH]: String(epoch),
@@ -62,7 +74,7 @@ export async function sendProducerRequest(
   };
   if (body !== undefined && contentType !== undefined) headers["content-type"] = contentType;
   if (close) headers[STREAM_CLOSED] = "true";
-  const response = await sendRequest(request.context, {
+  const spec: RequestSpec = {
     method: "POST",
     url,
     headers,
@@ -71,7 +83,11 @@ export async function sendProducerRequest(
     retry: "all",
     error: { operation: close ? "close" : "append", sentContentType: contentType },
     passStatuses: [403, 409],
-  });
+    signal: delivery?.signal,
+    retryUntil: delivery?.retryUntil,
+    onAttemptLost: delivery?.onAttemptLost,
+  };
+  const response = await sendRequest(delivery?.context ?? request.context, spec, delivery?.onRetry);
   const { status, headers: answer } = response;
   discardBody(response);
   const offset = answer.get(STREAM_NEXT_OFFSET) ?? undefined;

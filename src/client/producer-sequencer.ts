@@ -10,19 +10,69 @@ export const MAX_EARLY_RETRIES = 500;
 export type EarlyVerdict = "resend" | "requeue" | DurableStreamError;
 
 /**
+ * What a batch that failed for good means for the batches after it:
+ * - `"block"`: the server may hold it, so no sequence after it and no new
+ *   epoch is safe to send on the producer's own: it sends nothing more until
+ *   `restart()`, when the application has decided what to do with its messages;
+ * - `"new-epoch"`: it is certainly not stored, and took a sequence of the
+ *   current epoch, which nothing after it can pass: the batches behind it fail
+ *   through the gap, and once the wire is empty a new epoch begins (it fences
+ *   any copy of this epoch's requests still on its way);
+ * - `"none"`: it took no sequence of the current epoch.
+ */
+export type AfterFailure = "block" | "new-epoch" | "none";
+
+export function afterFailure(failure: {
+  outcomeUnknown: boolean;
+  sent: boolean;
+  currentEpoch: boolean;
+}): AfterFailure {
+  if (failure.outcomeUnknown) return "block";
+  return failure.sent && failure.currentEpoch ? "new-epoch" : "none";
+}
+
+/**
+ * The failure of a batch behind a gap the producer knows of: not an answer of
+ * the server (so no status); `cause` is the failure that left the gap.
+ */
+export function throughGap(
+  url: string,
+  expectedSeq: number,
+  receivedSeq: number | undefined,
+  cause: DurableStreamError,
+): SequenceGapError {
+  return new SequenceGapError(url, expectedSeq, receivedSeq, { cause, status: undefined });
+}
+
+/** The batch that may have been stored, which the producer does not send past. */
+export interface Blocker {
+  readonly epoch: number;
+  readonly seq: number;
+  readonly error: DurableStreamError;
+}
+
+/**
  * The producer's (epoch, sequence) bookkeeping: which batch carries which
  * sequence, when the next batch may go out, and when a new epoch starts.
  */
 export interface EpochSequencer {
   epoch: number;
   nextSeq: number;
+  /** Set by a failure that may have been stored (see {@link afterFailure}); cleared by {@link unblock}. */
+  blocked: Blocker | undefined;
   /** Whether one more batch may go out, with `inFlight` batches on the wire. */
   mayDispatch(inFlight: number): boolean;
   /** Gives the batch the current epoch and the next sequence number. */
   assign(batch: Batch): void;
   acknowledged(batch: Batch): void;
-  /** A batch failed for good; a sent one leaves a hole in its epoch. */
-  failed(batch: Batch): void;
+  /** A batch failed for good: see {@link afterFailure}. */
+  failed(batch: Batch, error: DurableStreamError, outcomeUnknown: boolean): void;
+  /** Whether the batch follows one of its epoch that the server certainly lacks (so it cannot be stored). */
+  behindKnownGap(batch: Batch): boolean;
+  /** The batches of the current epoch after `batch` that are still pending, in sequence order. */
+  pendingAfter(batch: Batch): Batch[];
+  /** The application decided after a blocking failure: sending may go on (in a new epoch). */
+  unblock(): void;
   /** The batch goes back to the queue (its epoch was superseded). */
   released(batch: Batch): void;
   /** A batch left the wire; a drain ends, with a new epoch, once the wire is empty. */
@@ -46,6 +96,8 @@ export interface EpochSequencer {
 export function epochSequencer(epoch: number): EpochSequencer {
   /** A batch of this epoch failed for good: let the wire empty, then start a new epoch. */
   let draining = false;
+  /** The lowest sequence of this epoch that failed and is certainly not stored. */
+  let knownGap: number | undefined;
   /** This epoch's batches on the wire or failed, by sequence (acknowledged ones leave). */
   const bySeq = new Map<number, Batch>();
   /** Sequence 0 of the current epoch, until acknowledged: nothing else goes out meanwhile. */
@@ -61,7 +113,9 @@ export function epochSequencer(epoch: number): EpochSequencer {
     // A new epoch's first batch goes alone, on an empty wire: a later sequence
     // arriving first would be refused (400, a new epoch starts at 0), and an
     // older epoch's batch arriving after it would be fenced (403).
-    mayDispatch: (inFlight) => !draining && (self.nextSeq === 0 ? inFlight === 0 : !opener),
+    blocked: undefined,
+    mayDispatch: (inFlight) =>
+      !draining && !self.blocked && (self.nextSeq === 0 ? inFlight === 0 : !opener),
     assign(batch) {
       batch.epoch = self.epoch;
       batch.seq = self.nextSeq++;
@@ -72,16 +126,38 @@ export function epochSequencer(epoch: number): EpochSequencer {
       release(batch);
       if (bySeq.get(batch.seq) === batch) bySeq.delete(batch.seq);
     },
-    failed(batch) {
+    failed(batch, error, outcomeUnknown) {
       release(batch);
-      if (batch.seq >= 0 && batch.epoch === self.epoch) draining = true;
+      const sent = batch.seq >= 0;
+      const next = afterFailure({ outcomeUnknown, sent, currentEpoch: batch.epoch === self.epoch });
+      if (next === "block") {
+        self.blocked ??= { epoch: batch.epoch, seq: batch.seq, error };
+      } else if (next === "new-epoch") {
+        draining = true;
+        knownGap = Math.min(knownGap ?? batch.seq, batch.seq);
+      }
+    },
+    behindKnownGap: (batch) =>
+      batch.seq >= 0 &&
+      batch.epoch === self.epoch &&
+      knownGap !== undefined &&
+      batch.seq > knownGap,
+    pendingAfter: (batch) =>
+      batch.seq < 0 || batch.epoch !== self.epoch
+        ? []
+        : [...bySeq.values()]
+            .filter((later) => later.seq > batch.seq && later.outcome === "pending")
+            .sort((a, b) => a.seq - b.seq),
+    unblock() {
+      self.blocked = undefined;
     },
     released(batch) {
       release(batch);
       batch.epoch = batch.seq = -1;
     },
     left(inFlight) {
-      if (draining && inFlight === 0) self.start(self.epoch + 1);
+      // A blocked producer stays in its epoch: only restart() moves it on.
+      if (draining && !self.blocked && inFlight === 0) self.start(self.epoch + 1);
     },
     claim(serverEpoch) {
       self.start(Math.max(serverEpoch ?? self.epoch, self.epoch) + 1);
@@ -91,6 +167,7 @@ export function epochSequencer(epoch: number): EpochSequencer {
       self.nextSeq = 0;
       bySeq.clear();
       draining = false;
+      knownGap = undefined;
       opener = undefined;
       changed.resolve();
       changed = deferred();

@@ -17,6 +17,23 @@ export type { ProducerChangeListener, ProducerErrorInfo, ProducerErrorListener, 
  * and linger time, pipelined up to `maxInFlight`, retried safely because the
  * server deduplicates on (producer id, epoch, sequence). The work happens in
  * its engine (`producer-core.ts`); this class is the public face.
+ *
+ * Delivery: 429, 5xx and network failures are retried with the batch's epoch
+ * and sequence until `deliveryTimeoutMs` (default 2 minutes), like Kafka's
+ * idempotent producer. A batch that fails for good is reported once, to the
+ * "error" listeners with its messages and `outcomeUnknown`:
+ * - certainly not stored (every attempt was answered, or it was never sent):
+ *   the batches behind it fail through the gap it leaves, and the producer
+ *   goes on in a new epoch; appending the messages again stores them once;
+ * - possibly stored (`outcomeUnknown`: an attempt's connection was lost, or
+ *   `detach()`/`close()` stopped its retries after one was): the producer
+ *   keeps its epoch and sends nothing more (later batches, and `close()`,
+ *   fail through the gap with a `SequenceGapError`, unsent) until
+ *   {@link IdempotentProducer.restart}. It never moves past such a batch on
+ *   its own, because the server could not tell a re-send of its messages
+ *   under a new epoch or sequence from new data: find out first whether the
+ *   stream holds them (read it from {@link IdempotentProducer.lastOffset}),
+ *   then `restart()` and re-send what is missing.
  */
 export class IdempotentProducer {
   private readonly core: ProducerCore;
@@ -98,12 +115,24 @@ export class IdempotentProducer {
     return this.core.flush();
   }
 
-  /** Flushes, then starts a new epoch at sequence 0 (a new producer session). */
+  /**
+   * Waits for everything appended before the call to be acknowledged or to
+   * fail (failures reach the error listeners, as always), then starts a new
+   * epoch at sequence 0 (a new producer session). This is how the producer
+   * goes on after a batch that may have been stored (`outcomeUnknown`): it is
+   * the application saying it has dealt with those messages. Rejects only
+   * when the producer has stopped.
+   */
   restart(): Promise<void> {
     return this.core.restart();
   }
 
-  /** Sends what is pending, waits for it, and stops. The stream stays open. */
+  /**
+   * Sends what is pending, waits for it, and stops. The stream stays open. It
+   * does not wait out the delivery timeout: a batch that is retrying, or that
+   * meets a failure afterwards, is not retried again but fails (with
+   * `outcomeUnknown` when an attempt may have been stored).
+   */
   detach(): Promise<void> {
     return this.core.detach();
   }
@@ -111,7 +140,10 @@ export class IdempotentProducer {
   /**
    * Flushes, then closes the stream for every reader and writer, optionally
    * with a final message. Idempotent, and safe to retry: the close carries
-   * the producer headers, so the server deduplicates it.
+   * the producer headers, so the server deduplicates it. Like {@link detach}
+   * it stops the retries of pending batches; if one fails, so does the close
+   * (the stream stays open). The close request itself is retried per the
+   * client's retry policy.
    */
   close(finalMessage?: ProducerMessage): Promise<{ finalOffset: string }> {
     return this.core.close(finalMessage);

@@ -1,7 +1,7 @@
 import { concatBytes, type Payload, type RawChunk } from "./chunk.js";
 import type { ClientContext } from "./context.js";
 import { isJsonContentType, normalizeContentType } from "./content-type.js";
-import { DurableStreamError, NetworkError, OffsetGoneError, ParseError } from "./errors.js";
+import { DurableStreamError, NetworkError, ParseError } from "./errors.js";
 import {
   STREAM_CLOSED,
   STREAM_CURSOR,
@@ -10,7 +10,7 @@ import {
   isTrueHeader,
 } from "./headers.js";
 import { combineSignals, readBody, sendRequest, type RetryInfo } from "./http.js";
-import { Offset, compareOffsets } from "./offset.js";
+import { Offset } from "./offset.js";
 import { NoProgress, settleAnswer } from "./read-settle.js";
 import {
   CACHE_BUSTER,

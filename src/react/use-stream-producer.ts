@@ -24,6 +24,13 @@ export interface StreamProducerResult {
   tryAppend: (message: ProducerMessage) => boolean;
   /** Resolves when everything appended so far is acknowledged. */
   flush: () => Promise<void>;
+  /**
+   * Starts a new epoch once everything sent has settled. After a batch failed
+   * with `outcomeUnknown` (it may be in the stream) the producer sends nothing
+   * more until this is called: read the stream past `lastOffset` first, then
+   * restart and re-send only what is missing.
+   */
+  restart: () => Promise<void>;
   /** Closes the stream for everyone, optionally with a final message. Only ever explicit. */
   close: (finalMessage?: ProducerMessage) => Promise<{ finalOffset: Offset }>;
   status: ProducerStatus;
@@ -122,13 +129,14 @@ export function useStreamProducer(
     [producerFor],
   );
   const flush = useCallback(() => producerFor().flush(), [producerFor]);
+  const restart = useCallback(() => producerFor().restart(), [producerFor]);
   const close = useCallback(
     (finalMessage?: ProducerMessage) => producerFor().close(finalMessage),
     [producerFor],
   );
   return useMemo(
-    () => ({ append, tryAppend, flush, close, ...snapshot }),
-    [append, tryAppend, flush, close, snapshot],
+    () => ({ append, tryAppend, flush, restart, close, ...snapshot }),
+    [append, tryAppend, flush, restart, close, snapshot],
   );
 }
 

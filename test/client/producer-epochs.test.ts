@@ -43,7 +43,12 @@ describe("fencing without autoClaim", () => {
     expect(error).toBeInstanceOf(StaleEpochError);
     expect((error as StaleEpochError).currentEpoch).toBe(5);
     expect((error as StaleEpochError).status).toBe(403);
-    expect(errors).toEqual([{ error, info: { epoch: 0, seq: 0, messageCount: 1 } }]);
+    expect(errors).toEqual([
+      {
+        error,
+        info: { epoch: 0, seq: 0, messageCount: 1, messages: ["mine"], outcomeUnknown: false },
+      },
+    ]);
 
     const late = appendedTo(producer)("later");
     expect(late).toBeInstanceOf(ProducerClosedError);

@@ -16,6 +16,9 @@ import { rejection } from "../support/caught.js";
 
 const server = sharedTestServer();
 
+/** One attempt per batch: an injected failure fails it at once instead of being retried. */
+const oneAttempt = { deliveryTimeoutMs: 0 } as const;
+
 async function setup(maxRetries = 0) {
   const wire = new Wire();
   const client = testClient(server(), { fetch: wire.fetch, retry: { maxRetries } });
@@ -31,7 +34,7 @@ afterEach(() => {
 describe("error reporting", () => {
   it("hands every failure to the listeners with the batch's epoch, seq and message count", async () => {
     const { path, stream } = await setup();
-    const producer = stream.producer("err-1", { lingerMs: 60_000 });
+    const producer = stream.producer("err-1", { ...oneAttempt, lingerMs: 60_000 });
     const seen: Array<[DurableStreamError, ProducerErrorInfo]> = [];
     const second: DurableStreamError[] = [];
     producer.on("error", (error, info) => seen.push([error, info]));
@@ -44,7 +47,9 @@ describe("error reporting", () => {
     producer.append("y;");
     const error = await rejection(producer.flush());
     expect(error).toBeInstanceOf(UnexpectedStatusError);
-    expect(seen).toEqual([[error, { epoch: 0, seq: 1, messageCount: 2 }]]);
+    expect(seen).toEqual([
+      [error, { epoch: 0, seq: 1, messageCount: 2, messages: ["x;", "y;"], outcomeUnknown: false }],
+    ]);
     expect(second).toEqual([error]);
 
     unsubscribe();
@@ -53,13 +58,20 @@ describe("error reporting", () => {
     await rejection(producer.flush());
     expect(seen.length).toBe(2);
     expect(second.length).toBe(1);
-    expect(seen[1]![1]).toEqual({ epoch: 1, seq: 0, messageCount: 1 });
+    // Answered and not stored: the producer went on in a new epoch.
+    expect(seen[1]![1]).toEqual({
+      epoch: 1,
+      seq: 0,
+      messageCount: 1,
+      messages: ["z;"],
+      outcomeUnknown: false,
+    });
   });
 
   it("off() removes a listener; without listeners a failure is logged, not swallowed", async () => {
     const { path, stream } = await setup();
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const producer = stream.producer("err-2", { lingerMs: 0 });
+    const producer = stream.producer("err-2", { ...oneAttempt, lingerMs: 0 });
     const listener = vi.fn();
     producer.on("error", listener);
     producer.off("error", listener);
@@ -74,7 +86,7 @@ describe("error reporting", () => {
   it("a throwing listener neither breaks the producer nor starves the other listeners", async () => {
     const { path, stream } = await setup();
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const producer = stream.producer("err-3", { lingerMs: 0 });
+    const producer = stream.producer("err-3", { ...oneAttempt, lingerMs: 0 });
     producer.on("error", () => {
       throw new Error("listener bug");
     });
@@ -144,7 +156,18 @@ describe("error reporting", () => {
     producer.append({ not: "text" });
     const error = await rejection(producer.flush());
     expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect(errors).toEqual([{ error, info: { epoch: 0, seq: -1, messageCount: 1 } }]);
+    expect(errors).toEqual([
+      {
+        error,
+        info: {
+          epoch: 0,
+          seq: -1,
+          messageCount: 1,
+          messages: [{ not: "text" }],
+          outcomeUnknown: false,
+        },
+      },
+    ]);
 
     producer.append("fine;");
     await producer.flush();

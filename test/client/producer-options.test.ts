@@ -44,6 +44,13 @@ describe("producer options are validated at construction", () => {
     ["negative maxBufferedMessages", { maxBufferedMessages: -5 }, "maxBufferedMessages"],
     ["maxBufferedBytes of 0", { maxBufferedBytes: 0 }, "maxBufferedBytes"],
     ["negative maxBufferedBytes", { maxBufferedBytes: -1 }, "maxBufferedBytes"],
+    ["negative deliveryTimeoutMs", { deliveryTimeoutMs: -1 }, "deliveryTimeoutMs"],
+    ["NaN deliveryTimeoutMs", { deliveryTimeoutMs: Number.NaN }, "deliveryTimeoutMs"],
+    [
+      "a non-number deliveryTimeoutMs",
+      { deliveryTimeoutMs: "60000" as unknown as number },
+      "deliveryTimeoutMs",
+    ],
   ];
 
   for (const [label, options, argument] of cases) {
@@ -68,7 +75,9 @@ describe("producer options are validated at construction", () => {
       maxInFlight: 1,
       maxBufferedMessages: 1,
       maxBufferedBytes: 1,
+      deliveryTimeoutMs: 0,
     });
+    expect(offlineStream().producer("r", { deliveryTimeoutMs: Infinity }).stopped).toBe(false);
     expect(producer.epoch).toBe(0);
     expect(producer.nextSeq).toBe(0);
     expect(producer.pendingCount).toBe(0);

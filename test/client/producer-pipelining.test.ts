@@ -120,8 +120,12 @@ describe("pipelining", () => {
   });
 
   it("fails the batches behind a failed one, in order, each reported once; then starts a new epoch", async () => {
-    const { wire, path, stream } = await setup({ maxRetries: 0 });
-    const producer = stream.producer("pipe-4", { ...oneMessagePerBatch, maxInFlight: 3 });
+    const { wire, path, stream } = await setup();
+    const producer = stream.producer("pipe-4", {
+      ...oneMessagePerBatch,
+      maxInFlight: 3,
+      deliveryTimeoutMs: 0, // one attempt: the injected 500 fails sequence 1 for good
+    });
     const errors = collectErrors(producer);
     producer.append("a");
     await producer.flush();
@@ -142,16 +146,17 @@ describe("pipelining", () => {
 
     const flushError = await flushing;
     expect(errors.map((e) => e.info)).toEqual([
-      { epoch: 0, seq: 1, messageCount: 1 },
-      { epoch: 0, seq: 2, messageCount: 1 },
-      { epoch: 0, seq: 3, messageCount: 1 },
+      { epoch: 0, seq: 1, messageCount: 1, messages: ["b"], outcomeUnknown: false },
+      { epoch: 0, seq: 2, messageCount: 1, messages: ["c"], outcomeUnknown: false },
+      { epoch: 0, seq: 3, messageCount: 1, messages: ["d"], outcomeUnknown: false },
     ]);
     expect(errors[0]!.error).toBeInstanceOf(UnexpectedStatusError);
     expect(errors[0]!.error.status).toBe(500);
     expect(errors[1]!.error).toBeInstanceOf(SequenceGapError);
     expect(errors[1]!.error.cause).toBe(errors[0]!.error);
     expect(errors[2]!.error).toBeInstanceOf(SequenceGapError);
-    expect(errors[2]!.error.cause).toBe(errors[1]!.error);
+    // Each names the failure that left the gap.
+    expect(errors[2]!.error.cause).toBe(errors[0]!.error);
     expect(flushError).toBe(errors[0]!.error);
 
     // The hole is left behind: the next batch opens epoch 1 at sequence 0.
@@ -213,7 +218,12 @@ describe("pipelining", () => {
       expect((error as SequenceGapError).expectedSeq).toBe(expected);
       expect((error as SequenceGapError).receivedSeq).toBe(1);
       expect((error as SequenceGapError).status).toBe(409);
-      expect(errors).toEqual([{ error, info: { epoch: 0, seq: 1, messageCount: 1 } }]);
+      expect(errors).toEqual([
+        {
+          error,
+          info: { epoch: 0, seq: 1, messageCount: 1, messages: ["b"], outcomeUnknown: false },
+        },
+      ]);
       expect(stubbed).toBe(1); // not repeated
 
       producer.append("c");

@@ -4,6 +4,7 @@ import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   DurableStreamsProvider,
+  NetworkError,
   StreamNotFoundError,
   useStreamProducer,
   type DurableStreamClient,
@@ -12,6 +13,7 @@ import {
   type UseStreamProducerOptions,
 } from "../../src/react/index.js";
 import { useStreamsContext } from "../../src/react/context.js";
+import { clearFaults, injectFault } from "../support/faults.js";
 import { Wire, readBackText } from "../support/producer-wire.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 
@@ -277,6 +279,32 @@ describe("useStreamProducer", () => {
     expect(flushError).toBeInstanceOf(StreamNotFoundError);
     await waitFor(() => expect(result.current.producer.error).toBe(flushError));
     expect(result.current.producer.status).toBe("error");
+  });
+
+  it("after a failure that may have been stored, sends again only after restart()", async () => {
+    const { client, url, readBack } = await setup();
+    const { result } = mount(client, url, { deliveryTimeoutMs: 300 });
+    await act(async () => {
+      result.current.producer.append("a;");
+      await result.current.producer.flush();
+    });
+    // Every POST's connection drops: the batch may be stored, so the producer holds still.
+    await injectFault(server().url, url, { dropConnection: true, count: 1_000, method: "POST" });
+    let flushError: unknown;
+    await act(async () => {
+      result.current.producer.append("b;");
+      flushError = await result.current.producer.flush().catch((error: unknown) => error);
+    });
+    expect((flushError as NetworkError).outcomeUnknown).toBe(true);
+    await clearFaults(server().url);
+    const epochBefore = result.current.producer.epoch;
+    await act(async () => {
+      await result.current.producer.restart();
+      result.current.producer.append("c;");
+      await result.current.producer.flush();
+    });
+    await waitFor(() => expect(result.current.producer.epoch).toBe(epochBefore + 1));
+    expect(await readBack()).toBe("a;c;");
   });
 
   it("closes the stream only when close() is called", async () => {
