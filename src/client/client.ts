@@ -75,20 +75,45 @@ export class DurableStreamClient {
 /**
  * One refresh at a time: requests refused while a refresh runs wait for that
  * one instead of each starting their own (a burst of 401s is one token call).
+ * The hook's signal aborts only once every request waiting on it has been
+ * cancelled; a cancelled request stops waiting at once.
  */
 function sharedRefresh(
   hook: (context: UnauthorizedContext) => unknown,
 ): (context: UnauthorizedContext) => Promise<void> {
-  let running: Promise<void> | undefined;
-  return (context) => {
-    running ??= (async () => {
-      try {
-        await hook(context);
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
+  let running: { done: Promise<void>; waiters: number; controller: AbortController } | undefined;
+  return ({ url, signal }) => {
+    if (!running) {
+      const run = { controller: new AbortController(), waiters: 0, done: Promise.resolve() };
+      run.done = (async () => {
+        try {
+          await hook({ url, signal: run.controller.signal });
+        } finally {
+          if (running === run) running = undefined;
+        }
+      })();
+      running = run;
+    }
+    const run = running;
+    run.waiters++;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        if (--run.waiters === 0) run.controller.abort(signal.reason);
+        reject(signal.reason);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      run.done.then(
+        () => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        (error: unknown) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      );
+    });
   };
 }
 

@@ -3,7 +3,7 @@ import { DurableStreamError, NetworkError, UnauthorizedError } from "./errors.js
 import { errorFromResponse, type ErrorContext } from "./error-mapping.js";
 import type { CallOptions } from "./options.js";
 import { buildRequestUrl, resolveDynamicRecord } from "./request-url.js";
-import { retryWait, whenOnline } from "./network.js";
+import { retryWait, type NetworkWatcher } from "./network.js";
 import { backoffDelay, parseRetryAfter } from "./retry.js";
 import { warnIfPlainHttp } from "./http-warning.js";
 
@@ -58,8 +58,8 @@ export interface RetryInfo {
  * Sends a request, retrying per the client's policy with full-jitter backoff.
  * Headers and parameters are resolved again for every attempt. A 401 calls
  * the client's `onUnauthorized` hook and is sent once more. While the host is
- * offline a failed attempt waits for the network instead of a timer, and a
- * backoff wait ends when the network returns. Resolves with a successful
+ * offline a request waits for the network instead of being sent (a failure
+ * meanwhile spends no retry), and a backoff wait ends when the network returns. Resolves with a successful
  * response; rejects with a typed error, or with the abort reason.
  */
 export async function sendRequest(
@@ -74,10 +74,13 @@ export async function sendRequest(
   let refreshed = false;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
+    // Offline, a request would fail without leaving: wait for the network instead.
+    if (network && !network.online()) await untilOnline(network, spec, signal, attempt, onRetry);
     let failure: DurableStreamError;
     let retryAfterMs: number | undefined;
+    const sent = { fetched: false };
     try {
-      const response = await sendOnce(context, spec, signal);
+      const response = await sendOnce(context, spec, signal, sent);
       const { status } = response;
       if (response.ok || spec.passStatuses?.includes(status)) return response;
       if (status === 401) {
@@ -96,9 +99,11 @@ export async function sendRequest(
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof DurableStreamError) throw error;
-      // A request that never left (connection refused) is safe to repeat in any scope.
+      // A request that never left (its headers failed to resolve, the connection was
+      // refused) is safe to repeat in any scope.
       const code = (error as { cause?: { code?: unknown } }).cause?.code;
-      const neverSent = code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
+      const neverSent =
+        !sent.fetched || code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
       if (!neverSent) spec.onAttemptLost?.();
       const outcomeUnknown = spec.retry === "answered" && !neverSent;
       failure = new NetworkError(`Request to ${url} failed: ${describe(error)}`, {
@@ -107,13 +112,8 @@ export async function sendRequest(
         outcomeUnknown,
       });
       if (outcomeUnknown) throw failure;
+      // Gone offline: the next round waits for the network, and this failure spends no retry.
       if (network && !network.online()) {
-        // Retries would fail the same way until the network returns; wait for it instead
-        // (up to the request's deadline, if it has one).
-        const left = spec.retryUntil === undefined ? undefined : spec.retryUntil - Date.now();
-        if (left !== undefined && left <= 0) throw failure;
-        onRetry?.({ attempt: attempt + 1, delayMs: 0, error: failure, offline: true });
-        await (left === undefined ? whenOnline(network, signal) : retryWait(left, signal, network));
         attempt--;
         continue;
       }
@@ -123,6 +123,27 @@ export async function sendRequest(
     onRetry?.({ attempt: attempt + 1, delayMs, error: failure });
     await retryWait(delayMs, signal, network);
   }
+}
+
+/**
+ * Waits for the network to return, reporting the wait as an offline retry;
+ * fails with a {@link NetworkError} (nothing was sent) when the request's
+ * deadline passes first.
+ */
+async function untilOnline(
+  network: NetworkWatcher,
+  spec: RequestSpec,
+  signal: AbortSignal | undefined,
+  attempt: number,
+  onRetry: RetryObserver | undefined,
+): Promise<void> {
+  const { url } = spec;
+  const error = new NetworkError(`Offline: ${url} waits for the network`, { url });
+  const left = spec.retryUntil === undefined ? Infinity : spec.retryUntil - Date.now();
+  if (left <= 0) throw error;
+  onRetry?.({ attempt: attempt + 1, delayMs: 0, error, offline: true });
+  await retryWait(left, signal, network);
+  if (!network.online()) throw error;
 }
 
 /**
@@ -167,6 +188,7 @@ async function sendOnce(
   context: ClientContext,
   spec: RequestSpec,
   signal: AbortSignal | undefined,
+  sent: { fetched: boolean },
 ): Promise<Response> {
   const resolveSignal = signal ?? (neverAborted ??= new AbortController().signal);
   // Both start before either is awaited, so dynamic values resolve concurrently.
@@ -185,6 +207,7 @@ async function sendOnce(
   const init: RequestInit = { method: spec.method, headers };
   if (spec.body !== undefined) init.body = spec.body as BodyInit;
   if (signal) init.signal = signal;
+  sent.fetched = true;
   return context.fetch(buildRequestUrl(spec.url, userParams, spec.query ?? {}), init);
 }
 

@@ -40,30 +40,16 @@ export function whenOnline(
   watcher: NetworkWatcher,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  if (watcher.online()) return Promise.resolve();
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      unsubscribe();
-      signal?.removeEventListener("abort", onAbort);
-    };
-    const onAbort = () => {
-      done();
-      reject(signal!.reason);
-    };
-    const unsubscribe = watcher.subscribe(() => {
-      if (watcher.online()) {
-        done();
-        resolve();
-      }
-    });
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return retryWait(Infinity, signal, watcher);
 }
+
+/** Timers cannot wait longer than this (about 24.8 days): a longer wait has no timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Waits `ms` before a retry, but ends the wait the moment the network comes
  * back (a reconnect should not sit out a backoff meant for a failing server).
+ * `Infinity` (or anything past a timer's range) waits for the network alone.
  * Rejects with the signal's reason when it aborts.
  */
 export function retryWait(
@@ -72,35 +58,47 @@ export function retryWait(
   network: NetworkWatcher | undefined,
 ): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
+  if (ms > MAX_TIMER_MS && network?.online() !== false) return Promise.resolve();
   return new Promise((resolve, reject) => {
+    let finished = false;
+    // Held in an object: a watcher may call back inside subscribe(), before it returns.
+    const watching: { stop?: (() => void) | undefined } = {};
     const finish = () => {
+      finished = true;
       clearTimeout(timer);
-      unsubscribe?.();
+      watching.stop?.();
       signal?.removeEventListener("abort", onAbort);
     };
     const onAbort = () => {
       finish();
       reject(signal!.reason);
     };
-    const timer = setTimeout(() => {
-      finish();
-      resolve();
-    }, ms);
-    const unsubscribe = network?.subscribe(() => {
-      if (network.online()) {
+    const timer =
+      ms > MAX_TIMER_MS
+        ? undefined
+        : setTimeout(() => {
+            finish();
+            resolve();
+          }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    watching.stop = network?.subscribe(() => {
+      if (!finished && network.online()) {
         finish();
         resolve();
       }
     });
-    signal?.addEventListener("abort", onAbort, { once: true });
+    // A watcher that called back inside subscribe() finished before it could be unsubscribed.
+    if (finished) watching.stop?.();
   });
 }
 
 /** How often the sleep detector ticks, and how late a tick must be to mean the host slept. */
 export interface WakeDetectorOptions {
+  /** How often the detector's timer ticks. Default 2 s. */
   intervalMs?: number;
-  /** A tick this much later than scheduled means the host was asleep (or the tab frozen). */
+  /** A tick this much later than scheduled means the host was asleep (or the tab frozen). Default 8 s. */
   lateMs?: number;
+  /** The clock, for tests. Default `Date.now`. */
   now?: () => number;
 }
 

@@ -65,7 +65,7 @@ export interface DurableStreamClientOptions {
 export interface UnauthorizedContext {
   /** The URL of the request that was refused. */
   url: string;
-  /** Aborts when the call that met the 401 is cancelled. */
+  /** Aborts once every call waiting on this refresh has been cancelled. */
   signal: AbortSignal;
 }
 

@@ -30,6 +30,8 @@ export class BatchDelivery {
   private readonly controller = new AbortController();
   /** Between a failed attempt and the next one: nothing of this batch is on the wire. */
   private waitingToRetry = false;
+  /** The wait is for the host to come back online. */
+  private waitingOffline = false;
   private lastFailure: DurableStreamError | undefined;
   private stopReason: StopReason | undefined;
   /** Retries still allowed once stopping was asked for. */
@@ -50,10 +52,14 @@ export class BatchDelivery {
       onAttemptLost: () => {
         this.mayHaveLanded = true;
       },
-      onRetry: ({ error }) => {
+      onRetry: ({ error, offline }) => {
         this.lastFailure = error;
         this.waitingToRetry = true;
-        if (this.stopReason && this.retriesLeft-- <= 0) this.abort(this.stopReason);
+        this.waitingOffline = offline === true;
+        // A wait for the network may last the whole delivery timeout: a stop ends it.
+        if (this.stopReason && (this.waitingOffline || this.retriesLeft-- <= 0)) {
+          this.abort(this.stopReason);
+        }
       },
     };
   }
@@ -69,7 +75,7 @@ export class BatchDelivery {
     if (this.stopReason) return;
     this.stopReason = reason;
     this.retriesLeft = retries;
-    if (this.waitingToRetry && retries <= 0) this.abort(reason);
+    if (this.waitingToRetry && (retries <= 0 || this.waitingOffline)) this.abort(reason);
   }
 
   /** Ends the delivery now, including an attempt on the wire (for a batch that can no longer be stored). */
@@ -84,7 +90,7 @@ export class BatchDelivery {
   private async attempt(response: Promise<Response>): Promise<Response> {
     // Aborted already (while its headers resolved): the request never leaves.
     const leaves = !this.controller.signal.aborted;
-    this.waitingToRetry = false;
+    this.waitingToRetry = this.waitingOffline = false;
     try {
       return await response;
     } catch (error) {

@@ -76,7 +76,12 @@ export async function interruptibly(sources: InterruptionSources): Promise<Inter
     network?.subscribe(() => {
       if (!network.online()) interrupt("offline");
     }),
-    sources.wake === false ? undefined : watchForWake(() => interrupt("wake"), sources.wake),
+    // Browsers throttle timers in hidden tabs to about one a minute: a late tick there is no sleep.
+    sources.wake === false
+      ? undefined
+      : watchForWake(() => {
+          if (!visibility?.hidden()) interrupt("wake");
+        }, sources.wake),
   ];
   return {
     signal: controller.signal,

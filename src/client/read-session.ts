@@ -250,7 +250,7 @@ export async function openReadSession(
     const hasData = payloadHasData(payload, isJsonContentType(session.contentType));
     const next = nextOffset ?? requestOffset;
     const verdict = judgeAnswer({ requested: requestOffset, next, hasData, upToDate, closed });
-    const offset = await settle(verdict, requestOffset, next, status);
+    const offset = await settle(verdict, requestOffset, next, status, upToDate);
     if (verdict === "advance") emptyAnswers.progressed();
     else {
       const signature = answerSignature(status, next, cursor, headers.get("etag"));
@@ -259,8 +259,21 @@ export async function openReadSession(
     yield chunk(payload, offset, cursor, upToDate, closed);
   }
 
-  const settle = (verdict: AnswerVerdict, requested: string, next: string, status: number) =>
-    settleAnswer({ context, url, call, signal: sessionSignal }, verdict, requested, next, status);
+  const settle = (
+    verdict: AnswerVerdict,
+    requested: string,
+    next: string,
+    status: number,
+    upToDate: boolean,
+  ) =>
+    settleAnswer(
+      { context, url, call, signal: sessionSignal },
+      verdict,
+      requested,
+      next,
+      status,
+      upToDate,
+    );
 
   /** Holds SSE connections until the stream closes, the transport falls back, or an interruption. */
   async function* sseLoop(): AsyncGenerator<RawChunk> {
@@ -303,7 +316,13 @@ export async function openReadSession(
           const offset =
             verdict === "stalled"
               ? session.offset
-              : await settle(verdict, session.offset, batch.offset, 200);
+              : await settle(
+                  verdict,
+                  session.offset,
+                  batch.offset,
+                  200,
+                  batch.upToDate || batch.closed,
+                );
           yield chunk(
             payload,
             offset,

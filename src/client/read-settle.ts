@@ -33,6 +33,7 @@ export async function settleAnswer(
   requested: string,
   next: string,
   status: number,
+  upToDate: boolean,
 ): Promise<string> {
   const { url } = settle;
   switch (verdict) {
@@ -54,6 +55,8 @@ export async function settleAnswer(
       );
     case "behind":
       await confirmIncarnation(settle, requested);
+      // Not recreated, only behind: without up to date it made no progress either.
+      if (!upToDate) throw new NoProgress(requested);
       return requested;
   }
 }

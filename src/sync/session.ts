@@ -344,6 +344,8 @@ export class LiveSession<Item = unknown, State = unknown> {
       resets: this.resets,
     });
     if (recovery.discardCheckpoint) await this.writer?.discard();
+    // Stopped meanwhile: the view stays idle; the next start decides afresh.
+    if (signal.aborted) return;
     if (recovery.kind === "start-over") {
       this.resets++;
       await this.startOver(recovery.delayMs, signal);

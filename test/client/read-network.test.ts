@@ -1,38 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { NetworkError, type FetchFunction, type NetworkWatcher } from "../../src/client/index.js";
+import { NetworkError, type FetchFunction } from "../../src/client/index.js";
 import type { RetryInfo } from "../../src/client/http.js";
+import { fakeNetwork, offlineAwareFetch } from "../support/fake-network.js";
 import { delay, trackingFetch, waitFor } from "../support/read-helpers.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 
 // A long long-poll timeout: a request restarted early is the client's doing, not the server's.
 const server = sharedTestServer({ longPollTimeout: 20_000 });
-
-/** The host's network as a test drives it (what `navigator.onLine` and its events report in a browser). */
-function fakeNetwork(): NetworkWatcher & { set(online: boolean): void } {
-  let online = true;
-  const listeners = new Set<() => void>();
-  return {
-    online: () => online,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    set(value) {
-      online = value;
-      for (const listener of [...listeners]) listener();
-    },
-  };
-}
-
-/**
- * Node cannot go offline, so while the fake network says offline this fetch
- * fails the way a browser's does ("Failed to fetch", at once); otherwise it
- * is the real fetch to the reference server.
- */
-function offlineAwareFetch(network: NetworkWatcher, inner: FetchFunction): FetchFunction {
-  return (input, init) =>
-    network.online() ? inner(input, init) : Promise.reject(new TypeError("Failed to fetch"));
-}
 
 /** Reads JSON messages into `seen` until aborted. */
 function follow(items: AsyncIterable<{ items: readonly unknown[] }>, seen: unknown[]) {

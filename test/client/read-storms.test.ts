@@ -244,6 +244,25 @@ describe("a stream whose tail is behind the reader", () => {
     expect(odd.counts.byMethod.GET ?? 0).toBeGreaterThanOrEqual(2);
     expect(odd.counts.total).toBeLessThanOrEqual(STORM_BOUND);
   });
+  it("4c. behind and not up to date (HEAD at the reader's offset) backs off like no progress", async () => {
+    // A catch-up that lands on a lagging replica for every GET while HEAD reaches a current one.
+    odd.answerWith(({ method }) =>
+      method === "HEAD"
+        ? { status: 200, headers: streamHeaders("application/json", checkpointOffset) }
+        : { status: 200, headers: streamHeaders("application/json", behind), body: "" },
+    );
+    const { outcome } = await readForWindow(
+      stormClient(odd.url),
+      uniquePath("behind-not-up-to-date"),
+      { checkpoint: { offset: checkpointOffset }, live: "off" },
+      "json",
+    );
+    report("4c behind, not up to date", odd.counts.total, outcome);
+    expect(outcome).toMatchObject({ kind: "failed" });
+    expect((outcome as { error: unknown }).error).toBeInstanceOf(ParseError);
+    // 1 + maxRetries GETs, each with its HEAD.
+    expect(odd.counts.total).toBe(2 * (1 + MAX_RETRIES));
+  });
 });
 
 describe("long-polls answered at once", () => {

@@ -29,7 +29,8 @@ describe("a live view and the host's network", () => {
     const tracker = trackingFetch();
     const client = testClient(server(), { fetch: tracker.fetch, warnOnHttp: false });
     const url = uniquePath("offline-view");
-    const writer = testClient(server()).stream(url);
+    // The writer stands for another machine: this page's network state is not its own.
+    const writer = testClient(server(), { network: false }).stream(url);
     await writer.create({ contentType: "application/json" });
     await writer.appendJson({ n: 1 });
     render(inProvider(client, <View<Msg> url={url} options={{ live: "long-poll" }} />));
