@@ -2,22 +2,11 @@ import { describe, expect, it } from "vitest";
 import { NetworkError, type FetchFunction } from "../../src/client/index.js";
 import type { RetryInfo } from "../../src/client/http.js";
 import { fakeNetwork, offlineAwareFetch } from "../support/fake-network.js";
-import { delay, trackingFetch, waitFor } from "../support/read-helpers.js";
+import { delay, followItems as follow, trackingFetch, waitFor } from "../support/read-helpers.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 
 // A long long-poll timeout: a request restarted early is the client's doing, not the server's.
 const server = sharedTestServer({ longPollTimeout: 20_000 });
-
-/** Reads JSON messages into `seen` until aborted. */
-function follow(items: AsyncIterable<{ items: readonly unknown[] }>, seen: unknown[]) {
-  return (async () => {
-    try {
-      for await (const batch of items) seen.push(...batch.items);
-    } catch (error) {
-      if (!(error instanceof DOMException) || error.name !== "AbortError") throw error;
-    }
-  })();
-}
 
 describe("network awareness", () => {
   it("stops an open long-poll when the host goes offline, sends nothing while offline, and reconnects the moment it is back", async () => {
@@ -64,7 +53,7 @@ describe("network awareness", () => {
     await reading;
   });
 
-  it("a failed request waits for the network while offline instead of spending its retries", async () => {
+  it("a request made while offline waits for the network instead of failing or spending its retries", async () => {
     const network = fakeNetwork();
     const tracked = trackingFetch();
     const client = testClient(server(), {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FetchFunction } from "../../src/client/index.js";
-import { delay, waitFor } from "../support/read-helpers.js";
+import { delay, followItems, waitFor } from "../support/read-helpers.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 
 const server = sharedTestServer({ longPollTimeout: 300 });
@@ -50,13 +50,7 @@ describe("a cache replaying a stale long-poll answer", () => {
     const controller = new AbortController();
     const res = await stream.read({ live: "long-poll", signal: controller.signal });
     const seen: unknown[] = [];
-    const reading = (async () => {
-      try {
-        for await (const batch of res.jsonBatches()) seen.push(...batch.items);
-      } catch (error) {
-        if (!(error instanceof DOMException && error.name === "AbortError")) throw error;
-      }
-    })();
+    const reading = followItems(res.jsonBatches(), seen);
     // Long enough for several server timeouts (300 ms), each cached for its URL.
     await delay(2_000);
     // Without going around the cache, the reader would ask the cached URL again and again.

@@ -155,3 +155,17 @@ export function byteDiff(actual: Uint8Array, expected: Uint8Array): string {
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return `lengths ${a.length}/${b.length}, first difference at byte ${i}`;
 }
+
+/** Collects the items of JSON batches into `seen` until the read is aborted; other failures reject. */
+export function followItems(
+  batches: AsyncIterable<{ items: readonly unknown[] }>,
+  seen: unknown[],
+): Promise<void> {
+  return (async () => {
+    try {
+      for await (const batch of batches) seen.push(...batch.items);
+    } catch (error) {
+      if (!(error instanceof DOMException) || error.name !== "AbortError") throw error;
+    }
+  })();
+}
