@@ -174,7 +174,7 @@ test.describe("generation", () => {
     await expectFinalTextMatchesServer(page, demo, generation, TOKENS, log);
   });
 
-  test("network loss: reconnecting, then back to live and closed, nothing lost", async ({
+  test("network loss: offline, then back to live and closed, nothing lost", async ({
     page,
     context,
     demo,
@@ -192,11 +192,13 @@ test.describe("generation", () => {
 
     const offlineAt = Date.now();
     await context.setOffline(true);
-    await expect(badge).toHaveAttribute("data-status", /reconnecting|paused/, { timeout: 10_000 });
+    await expect(badge).toHaveAttribute("data-status", "offline", { timeout: 10_000 });
     const shownWhenLost = await shownText(page);
     await page.waitForTimeout(1500);
-    const failed = log.since(offlineAt).filter((e) => e.outcome === "failed");
-    expect(failed.length, `reads failed while offline\n${log.describe()}`).toBeGreaterThan(0);
+    // Offline, the page waits for the network rather than trying: a few requests that fail
+    // at once would be allowed, no more (e2e/network.spec.ts checks the dropped live read).
+    const sinceOffline = log.since(offlineAt);
+    expect(sinceOffline.length, `reads while offline\n${log.describe()}`).toBeLessThanOrEqual(3);
     expect(
       (await demo.streamText(generation.url)).length,
       "the generator appended while the page was offline",
@@ -205,7 +207,7 @@ test.describe("generation", () => {
 
     await expectFinalTextMatchesServer(page, demo, generation, TOKENS, log);
     const history = await statusHistory(page);
-    const lost = history.findIndex((s) => s === "reconnecting" || s === "paused");
+    const lost = history.indexOf("offline");
     expect(lost, `status history: ${history.join(" → ")}`).toBeGreaterThan(-1);
     expect(history.indexOf("live"), `status history: ${history.join(" → ")}`).toBeLessThan(lost);
     expect(history.at(-1), `status history: ${history.join(" → ")}`).toBe("closed");
