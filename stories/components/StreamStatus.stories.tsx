@@ -10,6 +10,7 @@ const STATUSES = [
   "live",
   "paused",
   "reconnecting",
+  "offline",
   "closed",
   "error",
 ] as const;
@@ -48,6 +49,9 @@ export const Paused: Story = { args: { status: "paused" } };
 
 /** With `retryAt`, the next attempt's time is in the title and the hidden text (local time). */
 export const Reconnecting: Story = { args: { status: "reconnecting", retryAt: FIXED_RETRY_AT } };
+
+/** The browser reports no network; reading resumes the moment it returns. */
+export const Offline: Story = { args: { status: "offline" } };
 
 export const Closed: Story = { args: { status: "closed" } };
 
