@@ -1,7 +1,14 @@
-import { Fragment, memo, type CSSProperties, type ElementType, type ReactNode } from "react";
+import {
+  Fragment,
+  memo,
+  useMemo,
+  type CSSProperties,
+  type ElementType,
+  type ReactNode,
+} from "react";
 import type { LiveMode } from "../client/index.js";
 import type { StreamStatus as Status } from "../sync/index.js";
-import { textBlocks } from "./text-blocks.js";
+import { TextBlockSplitter } from "./text-blocks.js";
 import { useDurableStream } from "./use-durable-stream.js";
 
 /** Props of {@link StreamText}. */
@@ -44,7 +51,7 @@ export function StreamText({
 }: StreamTextProps): ReactNode {
   const { data, status } = useDurableStream<string, string>(url, { as: "text", live, persist });
   const content =
-    data === "" && placeholder !== undefined ? placeholder : blocks ? renderBlocks(data) : data;
+    data === "" && placeholder !== undefined ? placeholder : blocks ? <Blocks text={data} /> : data;
   return (
     <Element
       className={className}
@@ -61,14 +68,19 @@ export function StreamText({
  * the growing rest as plain text after them, so that it stays inline with
  * whatever follows (a cursor drawn by `::after`, say).
  */
-function renderBlocks(text: string): ReactNode[] {
-  const pieces = textBlocks(text, TEXT_BLOCK_LENGTH);
-  const rest = pieces.pop();
+function Blocks({ text }: { text: string }): ReactNode {
+  // One splitter per mounted text: each update cuts only what is new.
+  const splitter = useMemo(() => new TextBlockSplitter(TEXT_BLOCK_LENGTH), []);
+  const { complete, rest } = splitter.split(text);
   // Complete blocks never change: their index is a stable key, and memo skips them.
-  const complete: ReactNode[] = pieces.map((block, index) => (
-    <TextBlock key={index} text={block} />
-  ));
-  return [...complete, rest];
+  return (
+    <>
+      {complete.map((block, index) => (
+        <TextBlock key={index} text={block} />
+      ))}
+      {rest}
+    </>
+  );
 }
 
 /** One complete block: a span (valid inside any text element) that is its own layout block. */
