@@ -1,11 +1,4 @@
-import {
-  Fragment,
-  memo,
-  useMemo,
-  type CSSProperties,
-  type ElementType,
-  type ReactNode,
-} from "react";
+import { memo, useMemo, type CSSProperties, type ElementType, type ReactNode } from "react";
 import type { LiveMode } from "../client/index.js";
 import type { StreamStatus as Status } from "../sync/index.js";
 import { TextBlockSplitter } from "./text-blocks.js";
@@ -204,8 +197,31 @@ export function StreamList<Item>({
   return (
     <Element className={className} data-stream-status={status}>
       {data.map((item, index) => (
-        <Fragment key={getKey ? getKey(item, index) : index}>{children(item, index)}</Fragment>
+        <ListRow
+          key={getKey ? getKey(item, index) : index}
+          item={item}
+          index={index}
+          render={children as (item: unknown, index: number) => ReactNode}
+        />
       ))}
     </Element>
   );
 }
+
+/**
+ * One message of a {@link StreamList}. Memoized: a message never changes, so
+ * appending one renders one new row, unless the render function itself
+ * changed (a parent that re-renders with a new inline function re-renders
+ * every row, as it should: the rows may depend on what it closes over).
+ */
+const ListRow = memo(function ListRow({
+  item,
+  index,
+  render,
+}: {
+  item: unknown;
+  index: number;
+  render: (item: unknown, index: number) => ReactNode;
+}): ReactNode {
+  return render(item, index);
+});

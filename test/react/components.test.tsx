@@ -251,6 +251,30 @@ describe("<StreamList>", () => {
     expect(keyWarnings).toEqual([]);
   });
 
+  it("appending one message renders one new row, not the rows before it", async () => {
+    const { client, url, stream } = await newStream("application/json");
+    for (const n of [1, 2, 3]) await stream.appendJson({ id: `m${n}`, text: `t${n}` });
+    const rendered: string[] = [];
+    const renderRow = (message: Message) => {
+      rendered.push(message.id);
+      return <li>{message.text}</li>;
+    };
+    inProvider(
+      client,
+      <StreamList<Message> url={url} getKey={(message) => message.id}>
+        {renderRow}
+      </StreamList>,
+    );
+    await waitFor(() => expect(screen.getAllByRole("listitem")).toHaveLength(3));
+    rendered.length = 0;
+    await act(async () => {
+      await stream.appendJson({ id: "m4", text: "t4" });
+    });
+    await waitFor(() => expect(screen.getAllByRole("listitem")).toHaveLength(4));
+    // StrictMode renders each new row twice in development; the three old rows not at all.
+    expect(new Set(rendered)).toEqual(new Set(["m4"]));
+  });
+
   it("renders `empty` while the stream holds no messages", async () => {
     const { client, url, stream } = await newStream("application/json");
     inProvider(
