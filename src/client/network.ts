@@ -35,14 +35,6 @@ export function hostNetwork(): NetworkWatcher | undefined {
   };
 }
 
-/** Resolves when the watcher reports online, or rejects when `signal` aborts first. */
-export function whenOnline(
-  watcher: NetworkWatcher,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  return retryWait(Infinity, signal, watcher);
-}
-
 /** Timers cannot wait longer than this (about 24.8 days): a longer wait has no timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

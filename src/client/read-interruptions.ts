@@ -1,10 +1,4 @@
-import { NetworkError } from "./errors.js";
-import {
-  whenOnline,
-  watchForWake,
-  type NetworkWatcher,
-  type WakeDetectorOptions,
-} from "./network.js";
+import { watchForWake, type NetworkWatcher, type WakeDetectorOptions } from "./network.js";
 import type { ReadSessionObserver } from "./read-session.js";
 import { whenVisible, type VisibilityWatcher } from "./visibility.js";
 
@@ -31,27 +25,21 @@ export interface InterruptionSources {
   /** The read's own signal: its abort is not an interruption. */
   session: AbortSignal;
   observer: ReadSessionObserver;
-  url: string;
   /** Sleep detection settings; `false` turns it off. */
   wake?: WakeDetectorOptions | false | undefined;
 }
 
 /**
  * Waits until a live request may go out: the page visible (reported as a
- * pause) and the host online (reported as an offline retry).
+ * pause). An offline host needs no wait here: `sendRequest` holds every
+ * request until the network returns, and reports that wait itself.
  */
 export async function whenReady(sources: InterruptionSources): Promise<void> {
-  const { visibility, network, session, observer, url } = sources;
-  if (visibility?.hidden()) {
-    observer.onPause?.(true);
-    await whenVisible(visibility, session);
-    observer.onPause?.(false);
-  }
-  if (network && !network.online()) {
-    const error = new NetworkError(`Offline: waiting for the network to read ${url}`, { url });
-    observer.onRetry?.({ attempt: 0, delayMs: 0, error, offline: true });
-    await whenOnline(network, session);
-  }
+  const { visibility, session, observer } = sources;
+  if (!visibility?.hidden()) return;
+  observer.onPause?.(true);
+  await whenVisible(visibility, session);
+  observer.onPause?.(false);
 }
 
 /**

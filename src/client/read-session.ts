@@ -19,7 +19,6 @@ import {
   answerSignature,
   judgeAnswer,
   payloadHasData,
-  type AnswerVerdict,
 } from "./read-answer.js";
 import { interruptibly, whenReady, type InterruptionSources } from "./read-interruptions.js";
 import type { LiveMode, ReadOptions } from "./read-options.js";
@@ -86,7 +85,6 @@ export async function openReadSession(
     network: context.network,
     session: sessionSignal,
     observer,
-    url,
     wake: options.sleepDetection,
   };
   const live = options.live ?? "off";
@@ -182,7 +180,7 @@ export async function openReadSession(
     const resuming = skipLiveOnce || (session.upToDate && visibility?.hidden() === true);
     skipLiveOnce = false;
     if (!session.upToDate || resuming) {
-      // The catch-up GET after an interruption waits for the page and the network.
+      // The catch-up GET after an interruption waits for the page (and, in sendRequest, the network).
       if (resuming) await whenReady(interruptions);
       return request();
     }
@@ -249,8 +247,9 @@ export async function openReadSession(
     const payload = held > 0 ? concatBytes(pieces, held) : undefined;
     const hasData = payloadHasData(payload, isJsonContentType(session.contentType));
     const next = nextOffset ?? requestOffset;
-    const verdict = judgeAnswer({ requested: requestOffset, next, hasData, upToDate, closed });
-    const offset = await settle(verdict, requestOffset, next, status, upToDate);
+    const facts = { requested: requestOffset, next, hasData, upToDate, closed };
+    const verdict = judgeAnswer(facts);
+    const offset = await settleAnswer(settling, verdict, facts, status);
     if (verdict === "advance") emptyAnswers.progressed();
     else {
       const signature = answerSignature(status, next, cursor, headers.get("etag"));
@@ -259,21 +258,7 @@ export async function openReadSession(
     yield chunk(payload, offset, cursor, upToDate, closed);
   }
 
-  const settle = (
-    verdict: AnswerVerdict,
-    requested: string,
-    next: string,
-    status: number,
-    upToDate: boolean,
-  ) =>
-    settleAnswer(
-      { context, url, call, signal: sessionSignal },
-      verdict,
-      requested,
-      next,
-      status,
-      upToDate,
-    );
+  const settling = { context, url, call, signal: sessionSignal };
 
   /** Holds SSE connections until the stream closes, the transport falls back, or an interruption. */
   async function* sseLoop(): AsyncGenerator<RawChunk> {
@@ -304,25 +289,19 @@ export async function openReadSession(
           openedAt ??= Date.now();
           failures = 0;
           const { payload } = batch;
-          const hasData = payloadHasData(payload, json);
-          const verdict = judgeAnswer({
+          const facts = {
             requested: session.offset,
             next: batch.offset,
-            hasData,
+            hasData: payloadHasData(payload, json),
             upToDate: batch.upToDate,
             closed: batch.closed,
-          });
+          };
+          const verdict = judgeAnswer(facts);
           // A control event without news mid-connection is a keep-alive, not a stall.
           const offset =
             verdict === "stalled"
               ? session.offset
-              : await settle(
-                  verdict,
-                  session.offset,
-                  batch.offset,
-                  200,
-                  batch.upToDate || batch.closed,
-                );
+              : await settleAnswer(settling, verdict, facts, 200);
           yield chunk(
             payload,
             offset,
@@ -392,14 +371,12 @@ export async function openReadSession(
    * (an answer that never makes progress ends as a {@link ParseError}).
    */
   const backoff = async (error: unknown): Promise<void> => {
-    const failure =
-      error instanceof NoProgress && !sessionSignal.aborted
-        ? parseError(`made no progress at offset ${error.offset}`, 200)
-        : error;
-    if (!(error instanceof NoProgress) && !isTransient(error)) throw error;
+    const stalled = error instanceof NoProgress;
+    if (!stalled && !isTransient(error)) throw error;
+    const failure = stalled ? parseError(`made no progress at offset ${error.offset}`, 200) : error;
     if (failures >= context.retry.maxRetries) throw failure;
     const delayMs = backoffDelay(context.retry, failures++);
-    observer.onRetry?.({ attempt: failures, delayMs, error: failure as DurableStreamError });
+    observer.onRetry?.({ attempt: failures, delayMs, error: failure });
     await sleep(delayMs, sessionSignal);
   };
 

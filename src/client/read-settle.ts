@@ -4,7 +4,7 @@ import { STREAM_NEXT_OFFSET } from "./headers.js";
 import { sendRequest } from "./http.js";
 import { compareOffsets } from "./offset.js";
 import type { CallOptions } from "./options.js";
-import type { AnswerVerdict } from "./read-answer.js";
+import type { AnswerFacts, AnswerVerdict } from "./read-answer.js";
 
 /** What a read's second look at its stream (a HEAD) needs. */
 export interface SettleContext {
@@ -30,11 +30,10 @@ export class NoProgress extends Error {
 export async function settleAnswer(
   settle: SettleContext,
   verdict: AnswerVerdict,
-  requested: string,
-  next: string,
+  facts: AnswerFacts,
   status: number,
-  upToDate: boolean,
 ): Promise<string> {
+  const { requested, next, upToDate } = facts;
   const { url } = settle;
   switch (verdict) {
     case "advance":

@@ -1,5 +1,3 @@
-import { hostNetwork } from "../client/network.js";
-
 /** A wait before a view's next read, and the function that ends it early. */
 export interface RestartWait {
   readonly done: Promise<void>;
@@ -9,21 +7,16 @@ export interface RestartWait {
 
 /**
  * Waits `ms` before a view reads again, or until woken when `ms` is
- * undefined (a view in `error` waits for `retry()`). A timed wait also ends
- * when the host comes back online: a reconnect should not sit out a backoff
- * meant for a failing server. An aborted `signal` ends it at once.
+ * undefined (a view in `error` waits for `retry()`). An aborted `signal` ends
+ * it at once. (The network coming back needs nothing here: while offline the
+ * client holds requests instead of failing them, so a read does not give up.)
  */
 export function restartWait(ms: number | undefined, signal: AbortSignal): RestartWait {
   let wake!: () => void;
   const done = new Promise<void>((resolve) => {
-    const network = ms === undefined ? undefined : hostNetwork();
     const timer = ms === undefined ? undefined : setTimeout(() => wake(), ms);
-    const stopWatching = network?.subscribe(() => {
-      if (network.online()) wake();
-    });
     wake = () => {
       clearTimeout(timer);
-      stopWatching?.();
       signal.removeEventListener("abort", wake);
       resolve();
     };

@@ -391,7 +391,7 @@ export class LiveSession<Item = unknown, State = unknown> {
     if (delay > 0) await this.waitForRetry(delay, signal);
   }
 
-  /** Waits `ms` (or until `retry()`), ending early on `retry()`, on stop, or when the network returns. */
+  /** Waits `ms` (or until `retry()`), ending early on `retry()` or on stop. */
   private async waitForRetry(ms: number | undefined, signal: AbortSignal): Promise<void> {
     const wait = restartWait(ms, signal);
     this.wake = wait.wake;
