@@ -5,6 +5,7 @@ import { show } from "./expectations.js";
 import { runCase } from "./execute.js";
 import { skipReason } from "./features.js";
 import { KNOWN_DEVIATIONS } from "./known-deviations.js";
+import { existsSync } from "node:fs";
 import { CaseLoadError, filterCases, loadCases } from "./load-cases.js";
 import { caseLine, summaryLines } from "./report.js";
 import { HttpServerSteps, startReferenceServer, type ReferenceServer } from "./server.js";
@@ -16,6 +17,12 @@ export interface RunIo {
   /** Diagnostics: adapter stderr and verbose logs (stderr). */
   readonly err: (text: string) => void;
   readonly cwd: string;
+  /**
+   * Whether the default cases must be there (CI): without it, a plain clone
+   * without `../shared` skips the run with a note instead of failing.
+   * Cases asked for with `--cases` must always exist.
+   */
+  readonly requireDefaultCases?: boolean;
 }
 
 /** Exit status of a run that could not start (bad arguments, missing cases, adapter). */
@@ -51,20 +58,24 @@ export function parseOrExit<T extends { help: boolean }>(
  * `<repoRoot>/conformance/adapter`. Resolves to the exit status.
  */
 export async function main(argv: readonly string[], io: RunIo, repoRoot: string): Promise<number> {
+  const defaultCases = resolve(repoRoot, "../shared/conformance/cases");
   const options = parseOrExit(
     () =>
       parseArgs(
         argv,
-        {
-          casesDir: resolve(repoRoot, "../shared/conformance/cases"),
-          adapter: resolve(repoRoot, "conformance/adapter"),
-        },
+        { casesDir: defaultCases, adapter: resolve(repoRoot, "conformance/adapter") },
         io.cwd,
       ),
     USAGE,
     io,
   );
   if (typeof options === "number") return options;
+  if (options.casesDir === defaultCases && !io.requireDefaultCases && !existsSync(defaultCases)) {
+    io.out(
+      `SKIP: no conformance cases at ${defaultCases} (a clone without ../shared; CI requires them)`,
+    );
+    return 0;
+  }
 
   let cases: TestCase[];
   try {
