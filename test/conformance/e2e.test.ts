@@ -71,14 +71,17 @@ describe("conformance runner end to end", () => {
     );
   });
 
-  it("exits non-zero when the adapter's init fails, forwarding its stderr", async () => {
-    const run = await runCli(["--adapter", "test/conformance/fixtures/init-fails-adapter.mjs"]);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/ERROR: adapter init failed: INTERNAL_ERROR "no"/);
-    expect(run.stderr).toContain("[client stderr] init refused on purpose");
-  });
+  it.skipIf(withoutSharedCases)(
+    "exits non-zero when the adapter's init fails, forwarding its stderr",
+    async () => {
+      const run = await runCli(["--adapter", "test/conformance/fixtures/init-fails-adapter.mjs"]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/ERROR: adapter init failed: INTERNAL_ERROR "no"/);
+      expect(run.stderr).toContain("[client stderr] init refused on purpose");
+    },
+  );
 
-  it("exits non-zero when the adapter cannot be started", async () => {
+  it.skipIf(withoutSharedCases)("exits non-zero when the adapter cannot be started", async () => {
     const run = await runCli(["--adapter", "test/conformance/fixtures/missing-adapter"]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/ERROR: cannot start the adapter/);
