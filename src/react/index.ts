@@ -18,11 +18,6 @@ export {
   type StreamProducerResult,
   type UseStreamProducerOptions,
 } from "./use-stream-producer.js";
-export {
-  StreamList,
-  StreamStatus,
-  StreamText,
-  type StreamListProps,
-  type StreamStatusProps,
-  type StreamTextProps,
-} from "./components.js";
+export { StreamList, type StreamListProps } from "./stream-list.js";
+export { StreamStatus, type StreamStatusProps } from "./stream-status.js";
+export { StreamText, type StreamTextProps } from "./stream-text.js";
