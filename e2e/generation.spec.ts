@@ -86,11 +86,13 @@ async function expectFinalTextMatchesServer(
     .toBeNull();
   expectTokens(await shownText(page), tokens, "the page's text");
   await expect.poll(() => tokenCount(page)).toBe(tokens);
-  // <StreamText blocks>: complete blocks of lines, each ending with its line break.
+  // <StreamText> in pre-wrap text: complete blocks (in groups) of lines, each ending with its line break.
   const blocks = await page
     .getByTestId("generation-text")
     .evaluate((output) =>
-      [...(output.querySelector(".output-text")?.children ?? [])].map((b) => b.textContent ?? ""),
+      [...(output.querySelectorAll(".output-text > span > span") ?? [])].map(
+        (block) => block.textContent ?? "",
+      ),
     );
   expect(blocks.length, "the text is laid out in several blocks").toBeGreaterThan(1);
   expect(blocks.every((block) => block.endsWith("\n"))).toBe(true);

@@ -139,7 +139,7 @@ function Generation({ id }: { id: string }): ReactNode {
         </div>
       )}
       <div className="output" ref={output} data-testid="generation-text" data-state={status}>
-        <StreamText url={url} persist={persist} live="auto" className="output-text" blocks />
+        <StreamText url={url} persist={persist} live="auto" className="output-text" />
       </div>
     </section>
   );

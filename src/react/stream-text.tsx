@@ -1,6 +1,20 @@
-import { memo, useMemo, type CSSProperties, type ElementType, type ReactNode } from "react";
+import {
+  memo,
+  useEffect,
+  useLayoutEffect,
+  useReducer,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type CSSProperties,
+  type ElementType,
+  type ReactNode,
+  type RefObject,
+} from "react";
 import type { LiveMode } from "../client/index.js";
-import { TextBlockSplitter } from "./text-blocks.js";
+import { TextBlocks, type TextGroup, type TextLayout } from "./text-blocks.js";
+import { planCuts, type CutRules } from "./text-cuts.js";
+import { copyOwnText, cutRulesFor, lineStartsIn, watchLineWidth } from "./text-measure.js";
 import { useDurableStream } from "./use-durable-stream.js";
 
 /** Props of {@link StreamText}. */
@@ -10,27 +24,45 @@ export interface StreamTextProps {
   live?: LiveMode;
   /** Checkpoint key, to continue exactly where it was after a reload. */
   persist?: string;
-  /** The element to render. Default `span`. */
+  /** The element to render. Default `span`. It must pass `ref` on to its DOM element for `blocks: "auto"`. */
   as?: ElementType;
   className?: string;
   /** Shown while nothing has arrived yet. */
   placeholder?: ReactNode;
   /**
-   * Lay long text out in blocks: a new block starts after the first line
-   * break once a block holds about 1,000 characters, so each update lays out
-   * only the last block instead of the whole text (in Chromium, a 350 kB
-   * generation at 5,000 tokens/s took a ninth of the layout time, with no
-   * long tasks). Meant for text whose line breaks show as breaks
-   * (`white-space: pre-wrap`, `pre` or `pre-line`), where it looks the same;
-   * the text content is the same in any case. Default false: one text node.
+   * How long text is laid out, so that each update costs the same however
+   * long the text has grown:
+   * - `"auto"` (default): in blocks of about 1,000 characters cut only where
+   *   a line ends anyway, so it looks exactly like one text: after a line
+   *   break where the CSS keeps breaks (`white-space: pre-wrap` and kin),
+   *   else where a line wraps on screen. Each update lays out only the last
+   *   block. Cuts at wraps are undone when the width changes; none are made
+   *   in justified or `text-wrap: pretty` text. A copy from inside gives the
+   *   stream's text exactly.
+   * - `true`: blocks after line breaks, whatever the CSS (with `white-space:
+   *   normal` each block then starts a new line). Needs no layout reads.
+   * - `false`: one text node, laid out whole on every update.
    */
-  blocks?: boolean;
+  blocks?: "auto" | boolean;
 }
+
+/** Characters a block gathers before it may end. */
+const TEXT_BLOCK_LENGTH = 1000;
+
+/** `blocks: true`: cuts after line breaks, whatever the CSS. */
+const LINE_BREAK_CUTS: CutRules = {
+  targetLength: TEXT_BLOCK_LENGTH,
+  keepsLineBreaks: true,
+  wrapCuts: false,
+};
+
+const isBrowser = typeof window !== "undefined";
+const useIsomorphicLayoutEffect = isBrowser ? useLayoutEffect : useEffect;
 
 /**
  * A text stream rendered as text (never HTML), updated at most once per
- * frame however fast tokens arrive: one text node, or with `blocks` long
- * text in blocks of lines that stay untouched as tokens arrive.
+ * frame however fast tokens arrive, in blocks that stay untouched as tokens
+ * arrive (see {@link StreamTextProps.blocks}).
  */
 export function StreamText({
   url,
@@ -39,48 +71,106 @@ export function StreamText({
   as: Element = "span",
   className,
   placeholder,
-  blocks = false,
+  blocks = "auto",
 }: StreamTextProps): ReactNode {
   const { data, status } = useDurableStream<string, string>(url, { as: "text", live, persist });
-  const content =
-    data === "" && placeholder !== undefined ? placeholder : blocks ? <Blocks text={data} /> : data;
+  const host = useRef<HTMLElement>(null);
+  const layout = useTextBlocks(data, blocks, host);
+  const showPlaceholder = data === "" && placeholder !== undefined;
   return (
     <Element
+      ref={host}
       className={className}
       data-stream-status={status}
       aria-busy={status === "connecting" || status === "catching-up"}
+      onCopy={
+        layout.groups.length > 0
+          ? (event: ClipboardEvent<HTMLElement>) =>
+              copyOwnText(event.nativeEvent, event.currentTarget)
+          : undefined
+      }
     >
-      {content}
+      {showPlaceholder ? (
+        placeholder
+      ) : (
+        <>
+          {layout.groups.map((group, index) => (
+            <Group key={index} group={group} />
+          ))}
+          {layout.rest}
+        </>
+      )}
     </Element>
   );
 }
 
 /**
- * Complete blocks as block boxes, which keep their layout while text arrives;
- * the growing rest as plain text after them, so that it stays inline with
- * whatever follows (a cursor drawn by `::after`, say).
+ * The text's blocks for this render. With `"auto"` the cuts are made after
+ * the commit, where the text is laid out and its lines can be measured, and
+ * shown by a second render before the frame is painted.
  */
-function Blocks({ text }: { text: string }): ReactNode {
-  // One splitter per mounted text: each update cuts only what is new.
-  const splitter = useMemo(() => new TextBlockSplitter(TEXT_BLOCK_LENGTH), []);
-  const { complete, rest } = splitter.split(text);
-  // Complete blocks never change: their index is a stable key, and memo skips them.
-  return (
-    <>
-      {complete.map((block, index) => (
-        <TextBlock key={index} text={block} />
-      ))}
-      {rest}
-    </>
-  );
+function useTextBlocks(
+  text: string,
+  mode: "auto" | boolean,
+  host: RefObject<HTMLElement | null>,
+): TextLayout {
+  // One per mounted text: each update cuts only what is new.
+  const [blocks] = useState(() => new TextBlocks());
+  const [, redraw] = useReducer((count: number) => count + 1, 0);
+  if (mode === true) blocks.cut(text, planCuts(blocks.layout(text).rest, LINE_BREAK_CUTS));
+  const layout = mode === false ? { groups: [], rest: text } : blocks.layout(text);
+
+  useIsomorphicLayoutEffect(() => {
+    const element = host.current;
+    if (mode !== "auto" || !element) return;
+    if (cutWhereLinesEnd(element, blocks, text)) redraw();
+  });
+  useEffect(() => {
+    const element = host.current;
+    if (mode !== "auto" || !element) return;
+    return watchLineWidth(element, () => {
+      if (blocks.undoSoftCuts()) redraw();
+    });
+  }, [mode, blocks, host]);
+  return layout;
 }
 
-/** One complete block: a span (valid inside any text element) that is its own layout block. */
-const TextBlock = memo(function TextBlock({ text }: { text: string }): ReactNode {
-  return <span style={BLOCK}>{text}</span>;
-});
+/**
+ * Cuts the laid-out rest of the text into blocks where its lines end; false
+ * when nothing was cut. The rest is the element's last child, a text node.
+ */
+function cutWhereLinesEnd(element: HTMLElement, blocks: TextBlocks, text: string): boolean {
+  const { rest } = blocks.layout(text);
+  if (
+    rest.length <= 2 * TEXT_BLOCK_LENGTH ||
+    !blocks.worthMeasuring(rest.length, TEXT_BLOCK_LENGTH)
+  )
+    return false;
+  const node = element.lastChild;
+  if (!(node instanceof Text) || node.length !== rest.length) return false;
+  const cuts = planCuts(rest, cutRulesFor(element, TEXT_BLOCK_LENGTH), lineStartsIn(node));
+  if (cuts.length === 0) blocks.measuredWithoutCut(rest.length);
+  blocks.cut(text, cuts);
+  return cuts.length > 0;
+}
 
-/** Characters a `<StreamText blocks>` block gathers before it ends at a line break. */
-const TEXT_BLOCK_LENGTH = 1000;
+/**
+ * Complete blocks as block boxes, which keep their layout while text
+ * arrives; the growing rest is plain text after them, so that it stays
+ * inline with whatever follows (a cursor drawn by `::after`, say). Full
+ * groups never change: memo skips them, so a render touches only the last.
+ */
+const Group = memo(function Group({ group }: { group: TextGroup }): ReactNode {
+  return (
+    <span style={BLOCK}>
+      {group.blocks.map((block, index) => (
+        // Blocks never move within a group: the index is a stable key.
+        <span key={index} style={BLOCK}>
+          {block}
+        </span>
+      ))}
+    </span>
+  );
+});
 
 const BLOCK: CSSProperties = { display: "block" };

@@ -1,46 +1,142 @@
-/**
- * Splits a growing text into pieces whose boundaries never move as the text
- * grows: each piece ends just after the first line break at or past
- * `targetLength` characters into it; the rest is the last, growing piece.
- */
-export function textBlocks(text: string, targetLength: number): string[] {
-  const { complete, rest } = new TextBlockSplitter(targetLength).split(text);
-  return [...complete, rest];
+import { planCuts, type TextCut } from "./text-cuts.js";
+
+/** Complete blocks, a fixed number to a group, so a view renders the groups and skips the full ones. */
+export interface TextGroup {
+  readonly blocks: readonly string[];
+  /** Full: it never changes again (until the cuts are undone or the text starts over). */
+  readonly full: boolean;
+}
+
+/** A text laid out as complete groups of blocks, then the uncut rest. */
+export interface TextLayout {
+  /** The same array, with the same group objects, for as long as no block is cut. */
+  groups: readonly TextGroup[];
+  rest: string;
 }
 
 /**
- * {@link textBlocks} for a text that grows: remembers the blocks it already
- * cut, so each update scans only what is new, and gives every complete block
- * a string of its own. A slice would not do: in V8 a slice of a long string
- * keeps the whole string alive, so a block cut from each frame's text would
- * pin that entire frame's text for as long as the block is shown (memory
- * growing with the square of the text). A text that does not continue the
- * one before (another stream, a view that started over) starts afresh.
+ * Splits a text into blocks at line breaks: each block ends just after the
+ * first line break at or past `targetLength` characters into it; the rest
+ * is the last, growing piece.
  */
-export class TextBlockSplitter {
-  private complete: string[] = [];
+export function textBlocks(text: string, targetLength: number): string[] {
+  const cuts = planCuts(text, { targetLength, keepsLineBreaks: true, wrapCuts: false });
+  const blocks: string[] = [];
+  let from = 0;
+  for (const { at } of cuts) {
+    blocks.push(text.slice(from, at));
+    from = at;
+  }
+  return [...blocks, text.slice(from)];
+}
+
+/**
+ * The blocks of one growing text, as a view renders them. Each complete
+ * block is a string of its own: a slice would not do, because in V8 a slice
+ * of a long string keeps the whole string alive, so a block cut from each
+ * frame's text would pin that frame's entire text for as long as the block is
+ * shown (memory growing with the square of the text). A text that does not
+ * continue the one before (another stream, a view that started over) starts
+ * afresh.
+ */
+export class TextBlocks {
+  private blocks: string[] = [];
+  /** Per block: its end holds only at the width it was measured at. */
+  private softEnds: boolean[] = [];
   /** Where the complete blocks end in the text. */
   private end = 0;
+  private groups: readonly TextGroup[] = [];
+  private fullGroups: TextGroup[] = [];
+  /** The length of a rest that was measured and had no place to cut. */
+  private uncutLength = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly targetLength: number) {}
+  constructor(private readonly groupSize = 32) {}
 
-  split(text: string): { complete: readonly string[]; rest: string } {
-    if (!this.continues(text)) {
-      this.complete = [];
-      this.end = 0;
+  /** The groups and the rest of `text`, after the blocks already cut. */
+  layout(text: string): TextLayout {
+    if (!this.continues(text)) this.reset();
+    return { groups: this.groups, rest: text.slice(this.end) };
+  }
+
+  /** Ends blocks at `cuts`: indexes into the rest of `text` as {@link layout} gave it. */
+  cut(text: string, cuts: readonly TextCut[]): void {
+    if (cuts.length === 0) return;
+    let from = this.end;
+    for (const { at, soft } of cuts) {
+      this.blocks.push(ownCopy(text.slice(from, this.end + at)));
+      this.softEnds.push(soft);
+      from = this.end + at;
     }
-    for (;;) {
-      const lineBreak = text.indexOf("\n", this.end + this.targetLength);
-      if (lineBreak < 0) break;
-      this.complete = [...this.complete, ownCopy(text.slice(this.end, lineBreak + 1))];
-      this.end = lineBreak + 1;
+    this.end = from;
+    this.uncutLength = Number.NEGATIVE_INFINITY;
+    this.regroup();
+  }
+
+  /**
+   * Whether a rest of this length is worth measuring for cuts: not when a
+   * rest less than `growth` characters shorter had no place to cut (one
+   * endless line), so such a text is not measured on every update.
+   */
+  worthMeasuring(restLength: number, growth: number): boolean {
+    return restLength >= this.uncutLength + growth;
+  }
+
+  /** Notes that a rest of this length was measured and had no place to cut. */
+  measuredWithoutCut(restLength: number): void {
+    this.uncutLength = restLength;
+  }
+
+  /**
+   * Undoes the cuts that hold only at the width they were measured at: the
+   * blocks between two such cuts join, and the blocks after the last cut that
+   * holds at any width go back into the rest. Returns whether anything changed.
+   */
+  undoSoftCuts(): boolean {
+    if (!this.softEnds.includes(true)) return false;
+    const blocks: string[] = [];
+    let pending = "";
+    for (const [index, block] of this.blocks.entries()) {
+      pending += block;
+      if (this.softEnds[index]) continue;
+      blocks.push(ownCopy(pending));
+      pending = "";
     }
-    return { complete: this.complete, rest: text.slice(this.end) };
+    this.blocks = blocks;
+    this.softEnds = blocks.map(() => false);
+    this.end -= pending.length;
+    this.uncutLength = Number.NEGATIVE_INFINITY;
+    this.fullGroups = [];
+    this.regroup();
+    return true;
+  }
+
+  private reset(): void {
+    this.blocks = [];
+    this.softEnds = [];
+    this.end = 0;
+    this.uncutLength = Number.NEGATIVE_INFINITY;
+    this.fullGroups = [];
+    this.groups = [];
+  }
+
+  /** Full groups keep their objects; only the last, open group is made anew. */
+  private regroup(): void {
+    const size = this.groupSize;
+    const fullCount = Math.floor(this.blocks.length / size);
+    for (let index = this.fullGroups.length; index < fullCount; index++) {
+      this.fullGroups.push({
+        blocks: this.blocks.slice(index * size, (index + 1) * size),
+        full: true,
+      });
+    }
+    const open = this.blocks.slice(fullCount * size);
+    this.groups =
+      open.length > 0 ? [...this.fullGroups, { blocks: open, full: false }] : [...this.fullGroups];
   }
 
   /** Whether `text` still holds the complete blocks where they were cut (checked on the last one). */
   private continues(text: string): boolean {
-    const last = this.complete.at(-1);
+    const last = this.blocks.at(-1);
     return (
       last === undefined ||
       (text.length >= this.end && text.startsWith(last, this.end - last.length))

@@ -103,8 +103,8 @@ describe("<StreamText blocks>", () => {
     const { container } = inProvider(client, <StreamText url={url} as="div" blocks />);
     const element = container.querySelector("div")!;
     await waitFor(() => expect(element.textContent).toBe(first));
-    // Complete blocks are block boxes; the growing rest is plain text after them.
-    const completeBefore = [...element.children] as HTMLElement[];
+    // Complete blocks are block boxes, gathered in groups; the growing rest is plain text after them.
+    const completeBefore = [...element.querySelectorAll(":scope > span > span")] as HTMLElement[];
     expect(completeBefore.length).toBeGreaterThan(0);
     for (const block of completeBefore) {
       expect(block.style.display).toBe("block");
@@ -119,7 +119,7 @@ describe("<StreamText blocks>", () => {
     const all = `${first}${line.repeat(5)}<b>tail</b>`;
     await waitFor(() => expect(element.textContent).toBe(all));
     expect(element.querySelector("b")).toBeNull();
-    const blocksAfter = [...element.children];
+    const blocksAfter = [...element.querySelectorAll(":scope > span > span")];
     expect(blocksAfter.length).toBeGreaterThan(completeBefore.length);
     // The same DOM nodes with the same text: React left the complete blocks alone.
     completeBefore.forEach((block, index) => {
