@@ -15,6 +15,7 @@ export default defineConfig({
         client: resolve(import.meta.dirname, "src/client/index.ts"),
         idb: resolve(import.meta.dirname, "src/idb/index.ts"),
         query: resolve(import.meta.dirname, "src/query/index.ts"),
+        virtual: resolve(import.meta.dirname, "src/virtual/index.ts"),
       },
       formats: ["es"],
     },

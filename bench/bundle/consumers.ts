@@ -26,4 +26,5 @@ export const CONSUMERS: readonly Consumer[] = [
   },
   { name: "react-app", entry: consumer("react-app.tsx") },
   { name: "react-all", entry: consumer("react-all.ts") },
+  { name: "react-virtual-list", entry: consumer("react-virtual-list.tsx") },
 ];

@@ -31,7 +31,13 @@ export async function buildPage(): Promise<BuiltPage> {
       cacheDir: join(dir, ".vite-cache"),
       plugins: [react()],
       resolve: {
-        alias: [{ find: /^react-durable-streams$/, replacement: join(SRC, "react", "index.ts") }],
+        alias: [
+          { find: /^react-durable-streams$/, replacement: join(SRC, "react", "index.ts") },
+          {
+            find: /^react-durable-streams\/virtual$/,
+            replacement: join(SRC, "virtual", "index.ts"),
+          },
+        ],
       },
       build: { outDir: join(dir, "site"), emptyOutDir: true, target: "es2022" },
     });

@@ -40,8 +40,8 @@ export interface PageParams {
   throttle: ThrottleParam;
   /** How many tokens will be written: the page knows when the last one is on screen. */
   tokens: number;
-  /** Render `<StreamText blocks>`. */
-  blocks: boolean;
+  /** `<StreamText blocks>`: `"auto"` is the default. */
+  blocks: "auto" | boolean;
 }
 
 /** What the page measured for one run; times are epoch milliseconds (fractional). */

@@ -10,6 +10,8 @@
  * with `<StreamText blocks>` (the text laid out in blocks of lines). The
  * page counts commits, long tasks and frame gaps; the final text on screen
  * must equal what was written, or the run fails.
+ *
+ * `--long` runs the long-stream bench instead (long/run-long.ts).
  */
 import { availableParallelism, loadavg } from "node:os";
 import { chromium } from "@playwright/test";
@@ -19,12 +21,14 @@ import { DurableStreamClient } from "../../src/client/index.js";
 import { buildPage } from "./build-page.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { startOrigin } from "./origin-server.js";
+import { runLongBench } from "./long/run-long.js";
 import { formatNotes, formatTable } from "./table.js";
 import { runVariant, type Variant, type VariantResult } from "./variant.js";
 
 const VARIANTS: readonly Variant[] = [
-  { label: 'throttle: "frame"', throttle: "frame", blocks: false },
-  { label: "throttle: false", throttle: "false", blocks: false },
+  { label: 'throttle: "frame" (defaults)', throttle: "frame", blocks: "auto" },
+  { label: "throttle: false", throttle: "false", blocks: "auto" },
+  { label: 'throttle: "frame", blocks={false}', throttle: "frame", blocks: false },
   { label: 'throttle: "frame", blocks', throttle: "frame", blocks: true },
 ];
 
@@ -67,6 +71,10 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options === "help") {
     console.log(USAGE);
+    return;
+  }
+  if (options.long) {
+    await runLongBench(options);
     return;
   }
   const loadBefore = loadavg()[0] ?? 0;

@@ -10,8 +10,8 @@ import { writeTokens, type Pace, type WriteResult } from "./writer.js";
 export interface Variant {
   label: string;
   throttle: ThrottleParam;
-  /** `<StreamText blocks>`. */
-  blocks: boolean;
+  /** `<StreamText blocks>`: `"auto"` is the default. */
+  blocks: "auto" | boolean;
 }
 
 /** Everything measured for one variant. */
@@ -80,7 +80,7 @@ const FINISH_TIMEOUT_MS = 20_000;
  */
 export async function runVariant(setup: Setup, variant: Variant): Promise<VariantResult> {
   const { browser, origin, client, pace } = setup;
-  const name = `${variant.throttle}${variant.blocks ? "-blocks" : ""}`;
+  const name = `${variant.throttle}-blocks-${variant.blocks}`;
   const path = `/streams/render-bench/${name}-${process.pid}-${Date.now().toString(36)}`;
   const stream = await client.createStream(path, { contentType: "text/plain" });
   const failures: string[] = [];

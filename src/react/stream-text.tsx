@@ -12,10 +12,11 @@ import {
   type RefObject,
 } from "react";
 import type { LiveMode } from "../client/index.js";
+import type { TextLog } from "../sync/text-log.js";
 import { TextBlocks, type TextGroup, type TextLayout } from "./text-blocks.js";
 import { planCuts, type CutRules } from "./text-cuts.js";
 import { copyOwnText, cutRulesFor, lineStartsIn, watchLineWidth } from "./text-measure.js";
-import { useDurableStream } from "./use-durable-stream.js";
+import { useTextStream } from "./use-text-stream.js";
 
 /** Props of {@link StreamText}. */
 export interface StreamTextProps {
@@ -73,9 +74,9 @@ export function StreamText({
   placeholder,
   blocks = "auto",
 }: StreamTextProps): ReactNode {
-  const { data, status } = useDurableStream<string, string>(url, { as: "text", live, persist });
+  const { data, status, textLog } = useTextStream(url, { live, persist });
   const host = useRef<HTMLElement>(null);
-  const layout = useTextBlocks(data, blocks, host);
+  const layout = useTextBlocks(data, textLog, blocks, host);
   const showPlaceholder = data === "" && placeholder !== undefined;
   return (
     <Element
@@ -111,19 +112,20 @@ export function StreamText({
  */
 function useTextBlocks(
   text: string,
+  log: TextLog | undefined,
   mode: "auto" | boolean,
   host: RefObject<HTMLElement | null>,
 ): TextLayout {
   // One per mounted text: each update cuts only what is new.
   const [blocks] = useState(() => new TextBlocks());
   const [, redraw] = useReducer((count: number) => count + 1, 0);
-  if (mode === true) blocks.cut(text, planCuts(blocks.layout(text).rest, LINE_BREAK_CUTS));
-  const layout = mode === false ? { groups: [], rest: text } : blocks.layout(text);
+  if (mode === true) blocks.cut(planCuts(blocks.layout(text, log).rest, LINE_BREAK_CUTS));
+  const layout = mode === false ? { groups: [], rest: text } : blocks.layout(text, log);
 
   useIsomorphicLayoutEffect(() => {
     const element = host.current;
     if (mode !== "auto" || !element) return;
-    if (cutWhereLinesEnd(element, blocks, text)) redraw();
+    if (cutWhereLinesEnd(element, blocks, text, log)) redraw();
   });
   useEffect(() => {
     const element = host.current;
@@ -139,8 +141,13 @@ function useTextBlocks(
  * Cuts the laid-out rest of the text into blocks where its lines end; false
  * when nothing was cut. The rest is the element's last child, a text node.
  */
-function cutWhereLinesEnd(element: HTMLElement, blocks: TextBlocks, text: string): boolean {
-  const { rest } = blocks.layout(text);
+function cutWhereLinesEnd(
+  element: HTMLElement,
+  blocks: TextBlocks,
+  text: string,
+  log: TextLog | undefined,
+): boolean {
+  const { rest } = blocks.layout(text, log);
   if (
     rest.length <= 2 * TEXT_BLOCK_LENGTH ||
     !blocks.worthMeasuring(rest.length, TEXT_BLOCK_LENGTH)
@@ -150,7 +157,7 @@ function cutWhereLinesEnd(element: HTMLElement, blocks: TextBlocks, text: string
   if (!(node instanceof Text) || node.length !== rest.length) return false;
   const cuts = planCuts(rest, cutRulesFor(element, TEXT_BLOCK_LENGTH), lineStartsIn(node));
   if (cuts.length === 0) blocks.measuredWithoutCut(rest.length);
-  blocks.cut(text, cuts);
+  blocks.cut(cuts);
   return cuts.length > 0;
 }
 

@@ -1,3 +1,4 @@
+import type { TextLog } from "../sync/text-log.js";
 import { planCuts, type TextCut } from "./text-cuts.js";
 
 /** Complete blocks, a fixed number to a group, so a view renders the groups and skips the full ones. */
@@ -32,12 +33,18 @@ export function textBlocks(text: string, targetLength: number): string[] {
 
 /**
  * The blocks of one growing text, as a view renders them. Each complete
- * block is a string of its own: a slice would not do, because in V8 a slice
- * of a long string keeps the whole string alive, so a block cut from each
- * frame's text would pin that frame's entire text for as long as the block is
- * shown (memory growing with the square of the text). A text that does not
- * continue the one before (another stream, a view that started over) starts
- * afresh.
+ * block is a string of its own, and so is the uncut rest: a slice would not
+ * do, because in V8 a slice keeps the whole string it came from alive, so a
+ * block cut from each frame's text would pin that frame's entire text for as
+ * long as the block is shown (memory growing with the square of the text).
+ *
+ * What is new since the last update comes from the session's {@link TextLog}
+ * where it can: the text itself is a rope, and taking any substring of it
+ * first copies the whole text, so reading it there would make every update
+ * cost as much as the text is long. The whole text is read only when the log
+ * cannot tell (the first render, a restored or restarted text); a text that
+ * does not continue the one before (another stream, a view that started
+ * over) starts afresh.
  */
 export class TextBlocks {
   private blocks: string[] = [];
@@ -45,6 +52,11 @@ export class TextBlocks {
   private softEnds: boolean[] = [];
   /** Where the complete blocks end in the text. */
   private end = 0;
+  /** The text after the complete blocks, as far as it was read. */
+  private rest = "";
+  /** The text last laid out, and the log generation its rest was read under. */
+  private lastText: string | undefined;
+  private logGeneration: number | undefined;
   private groups: readonly TextGroup[] = [];
   private fullGroups: TextGroup[] = [];
   /** The length of a rest that was measured and had no place to cut. */
@@ -53,21 +65,24 @@ export class TextBlocks {
   constructor(private readonly groupSize = 32) {}
 
   /** The groups and the rest of `text`, after the blocks already cut. */
-  layout(text: string): TextLayout {
-    if (!this.continues(text)) this.reset();
-    return { groups: this.groups, rest: text.slice(this.end) };
+  layout(text: string, log?: TextLog): TextLayout {
+    this.read(text, log);
+    return { groups: this.groups, rest: this.rest };
   }
 
-  /** Ends blocks at `cuts`: indexes into the rest of `text` as {@link layout} gave it. */
-  cut(text: string, cuts: readonly TextCut[]): void {
+  /** Ends blocks at `cuts`: indexes into the rest as {@link layout} last gave it. */
+  cut(cuts: readonly TextCut[]): void {
     if (cuts.length === 0) return;
-    let from = this.end;
+    let from = 0;
     for (const { at, soft } of cuts) {
-      this.blocks.push(ownCopy(text.slice(from, this.end + at)));
+      this.blocks.push(ownCopy(this.rest.slice(from, at)));
       this.softEnds.push(soft);
-      from = this.end + at;
+      from = at;
     }
-    this.end = from;
+    this.end += from;
+    const rest = this.rest.slice(from);
+    // A short slice of a long rest (after a catch-up) would keep the long one alive.
+    this.rest = rest.length < from ? ownCopy(rest) : rest;
     this.uncutLength = Number.NEGATIVE_INFINITY;
     this.regroup();
   }
@@ -104,16 +119,36 @@ export class TextBlocks {
     this.blocks = blocks;
     this.softEnds = blocks.map(() => false);
     this.end -= pending.length;
+    this.rest = pending + this.rest;
     this.uncutLength = Number.NEGATIVE_INFINITY;
     this.fullGroups = [];
     this.regroup();
     return true;
   }
 
+  /** Brings the rest up to `text`: from the log when it holds what is new, else from the text. */
+  private read(text: string, log: TextLog | undefined): void {
+    if (text === this.lastText) return;
+    const seen = this.end + this.rest.length;
+    if (log !== undefined && log.generation === this.logGeneration && text.length >= seen) {
+      const added = log.slice(seen, text.length);
+      if (added !== undefined) {
+        this.rest += added;
+        this.lastText = text;
+        return;
+      }
+    }
+    if (!this.continues(text)) this.reset();
+    this.rest = ownCopy(text.slice(this.end));
+    this.lastText = text;
+    this.logGeneration = log?.generation;
+  }
+
   private reset(): void {
     this.blocks = [];
     this.softEnds = [];
     this.end = 0;
+    this.rest = "";
     this.uncutLength = Number.NEGATIVE_INFINITY;
     this.fullGroups = [];
     this.groups = [];

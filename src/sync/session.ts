@@ -15,6 +15,7 @@ import {
   type ReadAs,
   type StreamReducer,
 } from "./reducers.js";
+import { TextLog } from "./text-log.js";
 import { recoveryFor } from "./recovery.js";
 import { restartWait } from "./restart-wait.js";
 import { restoreCheckpoint } from "./restore.js";
@@ -78,6 +79,7 @@ export class LiveSession<Item = unknown, State = unknown> {
   private resets = 0;
   private wake: (() => void) | undefined;
   private settled!: () => void;
+  private log: TextLog | undefined;
   /** Whether {@link ready} has resolved. */
   isReady = false;
   /** Resolves once the view has restored and caught up once, or failed. For Suspense. */
@@ -121,6 +123,17 @@ export class LiveSession<Item = unknown, State = unknown> {
   /** The latest reducer from the views (inline functions are fine: the newest one is used). */
   setReducer(reducer: StreamReducer<Item, State> | undefined): void {
     this.reducer = reducer;
+  }
+
+  /**
+   * The recent pieces of a text view's text, while the text is the default
+   * concatenation (read as text, no custom reducer): views take what is new
+   * from here rather than slicing the whole text. Undefined otherwise.
+   */
+  get textLog(): TextLog | undefined {
+    if (this.as !== "text" || this.reducer !== undefined) return undefined;
+    this.log ??= new TextLog();
+    return this.log;
   }
 
   get running(): boolean {
@@ -273,6 +286,9 @@ export class LiveSession<Item = unknown, State = unknown> {
     const reducer =
       this.reducer ?? (defaultReducer(this.as ?? "json") as StreamReducer<Item, State>);
     const state = items.length > 0 ? reducer(this.working.state, items, meta) : this.working.state;
+    if (this.textLog && items.length > 0 && typeof state === "string") {
+      this.textLog.append((items as readonly unknown[]).join(""), state.length);
+    }
     this.working = { state, offset: meta.offset, cursor: meta.cursor };
     if (!meta.partial) this.consistent = this.working;
     this.failures = 0;

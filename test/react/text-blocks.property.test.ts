@@ -2,6 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TextBlocks, textBlocks } from "../../src/react/text-blocks.js";
+import { TextLog } from "../../src/sync/text-log.js";
 import { planCuts, type CutRules, type LineStartAt } from "../../src/react/text-cuts.js";
 
 const lineBreakRules = (targetLength: number): CutRules => ({
@@ -169,7 +170,7 @@ describe("TextBlocks", () => {
     return [...groups.flatMap((group) => group.blocks), rest];
   };
   const cutLines = (blocks: TextBlocks, text: string, target: number) =>
-    blocks.cut(text, planCuts(blocks.layout(text).rest, lineBreakRules(target)));
+    blocks.cut(planCuts(blocks.layout(text).rest, lineBreakRules(target)));
 
   it("cut as the text grows, gives the blocks textBlocks gives for the whole text", () => {
     fc.assert(
@@ -184,6 +185,45 @@ describe("TextBlocks", () => {
             text += part;
             cutLines(blocks, text, target);
             expect(shown(blocks, text)).toEqual(textBlocks(text, target));
+          }
+        },
+      ),
+    );
+  });
+
+  it("fed from the session's text log, gives the same blocks as from the text, also across rollbacks and restarts", () => {
+    const step = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ grow: fc.stringMatching(/^[a-z \n]{0,40}$/) }) },
+      { weight: 1, arbitrary: fc.record({ rollBackTo: fc.nat() }) },
+      { weight: 1, arbitrary: fc.record({ restart: fc.constant(true) }) },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(step, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 64 }),
+        (steps, target, keepChars) => {
+          const log = new TextLog(keepChars);
+          const withLog = new TextBlocks(2);
+          const withoutLog = new TextBlocks(2);
+          let text = "";
+          for (const change of steps) {
+            if ("grow" in change) {
+              text += change.grow;
+              log.append(change.grow, text.length);
+            } else if ("rollBackTo" in change) {
+              // The session went back to a consistent state: a prefix of the text.
+              text = text.slice(0, change.rollBackTo % (text.length + 1));
+            } else {
+              text = "";
+            }
+            withLog.cut(planCuts(withLog.layout(text, log).rest, lineBreakRules(target)));
+            cutLines(withoutLog, text, target);
+            const fromLog = withLog.layout(text, log);
+            expect([...fromLog.groups.flatMap((group) => group.blocks), fromLog.rest]).toEqual(
+              textBlocks(text, target),
+            );
+            expect(shown(withoutLog, text)).toEqual(textBlocks(text, target));
           }
         },
       ),
@@ -219,7 +259,8 @@ describe("TextBlocks", () => {
   it("undoes the cuts made at wraps: joins blocks up to a cut that holds, the rest goes back", () => {
     const blocks = new TextBlocks(2);
     const text = "aaaa bbbb\ncccc dddd eeee";
-    blocks.cut(text, [
+    blocks.layout(text);
+    blocks.cut([
       { at: 5, soft: true },
       { at: 10, soft: false },
       { at: 15, soft: true },

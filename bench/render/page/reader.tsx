@@ -5,7 +5,7 @@ import type { Probe } from "./probe.js";
 export interface ReaderProps {
   url: string;
   throttle: Throttle;
-  blocks: boolean;
+  blocks: "auto" | boolean;
   probe: Probe;
 }
 
