@@ -14,13 +14,8 @@
  * `--long` runs the long-stream bench instead (long/run-long.ts).
  */
 import { availableParallelism, loadavg } from "node:os";
-import { chromium } from "@playwright/test";
-import { DurableStreamTestServer } from "@durable-streams/server";
-import { launchOptions } from "../../e2e/support/browser.js";
-import { DurableStreamClient } from "../../src/client/index.js";
-import { buildPage } from "./build-page.js";
+import { withBenchSite } from "./bench-site.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
-import { startOrigin } from "./origin-server.js";
 import { runLongBench } from "./long/run-long.js";
 import { formatNotes, formatTable } from "./table.js";
 import { runVariant, type Variant, type VariantResult } from "./variant.js";
@@ -41,20 +36,7 @@ function progress(message: string): void {
 }
 
 async function bench(options: BenchOptions): Promise<VariantResult[]> {
-  progress("building the page (Vite, production)");
-  const site = await buildPage();
-  const reference = new DurableStreamTestServer({ host: "127.0.0.1", port: 0 });
-  const stops: Array<() => Promise<unknown>> = [() => site.remove()];
-  try {
-    const streamsUrl = await reference.start();
-    stops.push(() => reference.stop());
-    const origin = await startOrigin(site.dir, streamsUrl);
-    stops.push(() => origin.close());
-    const browser = await chromium.launch(launchOptions());
-    stops.push(() => browser.close());
-    progress(`${browser.version()} headless, page on ${origin.url}, streams on ${streamsUrl}`);
-
-    const client = new DurableStreamClient({ baseUrl: streamsUrl, warnOnHttp: false });
+  return withBenchSite(progress, async ({ browser, origin, client }) => {
     const pace = { rate: options.rate, seconds: options.seconds, burstEveryMs: BURST_EVERY_MS };
     const results: VariantResult[] = [];
     for (const variant of VARIANTS) {
@@ -62,9 +44,7 @@ async function bench(options: BenchOptions): Promise<VariantResult[]> {
       results.push(await runVariant({ browser, origin, client, pace }, variant));
     }
     return results;
-  } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  }
+  });
 }
 
 async function main(): Promise<void> {

@@ -142,7 +142,7 @@ export async function runVariant(setup: Setup, variant: Variant): Promise<Varian
 }
 
 /** The renderer's cumulative main-thread durations so far. */
-async function mainThreadTime(cdp: CDPSession): Promise<MainThreadTime> {
+export async function mainThreadTime(cdp: CDPSession): Promise<MainThreadTime> {
   const { metrics } = await cdp.send("Performance.getMetrics");
   const seconds = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? 0;
   return {

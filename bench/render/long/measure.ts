@@ -1,23 +1,6 @@
 import type { CDPSession, Page } from "@playwright/test";
 import type { LongPageState } from "./protocol.js";
 
-/** Chromium's cumulative main-thread durations (CDP `Performance.getMetrics`), in ms. */
-export interface ThreadTime {
-  taskMs: number;
-  scriptMs: number;
-  layoutMs: number;
-}
-
-export async function threadTime(cdp: CDPSession): Promise<ThreadTime> {
-  const { metrics } = await cdp.send("Performance.getMetrics");
-  const ms = (name: string) => (metrics.find((metric) => metric.name === name)?.value ?? 0) * 1000;
-  return {
-    taskMs: ms("TaskDuration"),
-    scriptMs: ms("ScriptDuration"),
-    layoutMs: ms("LayoutDuration"),
-  };
-}
-
 /** The page's JS heap after full garbage collections, in bytes. */
 export async function heapAfterGc(cdp: CDPSession): Promise<number> {
   for (let i = 0; i < 3; i++) await cdp.send("HeapProfiler.collectGarbage");

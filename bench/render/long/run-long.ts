@@ -1,10 +1,5 @@
 import { availableParallelism, loadavg } from "node:os";
-import { chromium } from "@playwright/test";
-import { DurableStreamTestServer } from "@durable-streams/server";
-import { launchOptions } from "../../../e2e/support/browser.js";
-import { DurableStreamClient } from "../../../src/client/index.js";
-import { buildPage } from "../build-page.js";
-import { startOrigin } from "../origin-server.js";
+import { withBenchSite } from "../bench-site.js";
 import { formatLongTable, formatLongVerdicts } from "./table.js";
 import { runLongVariant, type LongPlan, type LongResult, type LongVariant } from "./variant.js";
 
@@ -39,28 +34,15 @@ function progress(message: string): void {
  */
 export async function runLongBench(options: { seconds: number; only?: string }): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
-  progress("building the page (Vite, production)");
-  const site = await buildPage();
-  const reference = new DurableStreamTestServer({ host: "127.0.0.1", port: 0 });
-  const stops: Array<() => Promise<unknown>> = [() => site.remove()];
-  const results: LongResult[] = [];
-  try {
-    const streamsUrl = await reference.start();
-    stops.push(() => reference.stop());
-    const origin = await startOrigin(site.dir, streamsUrl);
-    stops.push(() => origin.close());
-    const browser = await chromium.launch(launchOptions());
-    stops.push(() => browser.close());
-    progress(`${browser.version()} headless, page on ${origin.url}`);
-    const client = new DurableStreamClient({ baseUrl: streamsUrl, warnOnHttp: false });
+  const results = await withBenchSite(progress, async ({ browser, origin, client }) => {
+    const done: LongResult[] = [];
     for (const variant of variants(options.seconds)) {
       if (options.only && !variant.view.startsWith(options.only)) continue;
       progress(`${variant.label}: windows of ${options.seconds} s`);
-      results.push(await runLongVariant({ browser, origin, client }, variant));
+      done.push(await runLongVariant({ browser, origin, client }, variant));
     }
-  } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  }
+    return done;
+  });
   console.log(formatLongTable(results));
   console.log(
     `\ntext: ${TEXT_PLAN.rate} tokens/s; lists: ${LIST_PLAN.rate} messages/s; ` +

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { CDPSession, Page } from "@playwright/test";
 import type { IdempotentProducer } from "../../../src/client/index.js";
 import type { BenchContent } from "./content.js";
-import { pageState, reached, threadTime } from "./measure.js";
+import { mainThreadTime } from "../variant.js";
+import { pageState, reached } from "./measure.js";
 
 /** What one steady window measured on the page. */
 export interface WindowResult {
@@ -36,7 +37,7 @@ export async function steadyWindow(
   pace: { rate: number; seconds: number },
 ): Promise<WindowResult> {
   const lengthAtStart = content.length;
-  const before = await threadTime(cdp);
+  const before = await mainThreadTime(cdp);
   const commitsBefore = (await pageState(page)).commits;
   const startedAt = performance.now();
   const total = Math.round(pace.rate * pace.seconds);
@@ -52,7 +53,7 @@ export async function steadyWindow(
   await producer.flush();
   const caughtUp = await reached(page, content.length, CATCH_UP_TIMEOUT_MS);
   const seconds = (performance.now() - startedAt) / 1000;
-  const after = await threadTime(cdp);
+  const after = await mainThreadTime(cdp);
   const commits = (await pageState(page)).commits - commitsBefore;
   const perCommit = (ms: number) => (commits > 0 ? ms / commits : 0);
   return {

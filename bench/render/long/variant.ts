@@ -1,4 +1,4 @@
-import type { Browser } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import type { DurableStreamClient } from "../../../src/client/index.js";
 import type { Origin } from "../origin-server.js";
 import { expectedText } from "../protocol.js";
@@ -100,7 +100,7 @@ export async function runLongVariant(setup: LongSetup, variant: LongVariant): Pr
 
 /** What the page shows must be exactly what was written. */
 async function checkShown(
-  page: import("@playwright/test").Page,
+  page: Page,
   content: BenchContent,
   view: LongView,
 ): Promise<string[]> {
