@@ -99,11 +99,7 @@ export async function runLongVariant(setup: LongSetup, variant: LongVariant): Pr
 }
 
 /** What the page shows must be exactly what was written. */
-async function checkShown(
-  page: Page,
-  content: BenchContent,
-  view: LongView,
-): Promise<string[]> {
+async function checkShown(page: Page, content: BenchContent, view: LongView): Promise<string[]> {
   const state = await pageState(page);
   const shown = await page.evaluate(() => window.__longBench?.shown());
   if (!shown) return ["the page has no window.__longBench"];
