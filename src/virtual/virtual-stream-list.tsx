@@ -9,6 +9,7 @@ import {
 } from "react";
 import { useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
 import type { LiveMode } from "../client/index.js";
+import { rowGroup, sameRows } from "../react/row-groups.js";
 import { useDurableStream } from "../react/use-durable-stream.js";
 
 /** Props of {@link VirtualStreamList}. */
@@ -20,8 +21,8 @@ export interface VirtualStreamListProps<Item> {
   /** Checkpoint key: the messages and the offset are saved together and restored on the next visit. */
   persist?: string;
   /**
-   * Renders one message. Its output goes inside a positioned `role="listitem"`
-   * wrapper that is measured, so rows may differ in height. Called again for
+   * Renders one message. Its output goes inside a `role="listitem"` wrapper
+   * in a positioned chunk that is measured, so rows may differ in height. Called again for
    * a row only when its message or this function changes: keep the function's
    * identity (a module-level function or `useCallback`) and appending one
    * message renders one new row.
@@ -31,10 +32,13 @@ export interface VirtualStreamListProps<Item> {
   getKey?: (item: Item, index: number) => string | number;
   /**
    * The expected height of a row in pixels, before it is measured. Default 40.
-   * Closer estimates mean a steadier scrollbar; every rendered row is measured anyway.
+   * Closer estimates mean a steadier scrollbar; every rendered chunk of rows is measured anyway.
    */
   estimateSize?: (index: number) => number;
-  /** Rows rendered beyond each edge of the viewport. Default 8. */
+  /**
+   * Rows rendered beyond each edge of the viewport. Default 8. Rows are
+   * rendered in chunks of 16, so this is rounded up to whole chunks.
+   */
   overscan?: number;
   /**
    * Chat behaviour, default true: the list starts at the end, and while it is
@@ -56,8 +60,18 @@ type RowRender = (item: unknown, index: number) => ReactNode;
 
 type ListVirtualizer = Virtualizer<HTMLDivElement, HTMLDivElement>;
 
+type RowKey = (item: unknown, index: number) => string | number;
+
 const DEFAULT_ESTIMATE = (): number => 40;
 const DEFAULT_OVERSCAN = 8;
+
+/**
+ * The virtualizer positions and measures chunks of 16 consecutive rows, not
+ * single rows: it recomputes every item's position whenever the count
+ * changes, so with chunks an append costs `length / 16` of that work, and a
+ * commit's script time stays flat as the list grows.
+ */
+const ROWS_PER_CHUNK = 16;
 
 /**
  * How close to the end (px) still counts as "at the end" for `followOutput`:
@@ -72,7 +86,7 @@ const useIsomorphicLayoutEffect = typeof window === "undefined" ? useEffect : us
  * rows in view (plus `overscan`): 20,000 messages cost what 30 do. Built on
  * `@tanstack/react-virtual` (an optional peer dependency, which is why this
  * lives in the `react-durable-streams/virtual` entry). Rows are measured
- * after they render, so they may have any height.
+ * (in chunks of 16) after they render, so they may have any height.
  *
  * The component is the scroll container: give it a height through `style`
  * or `className`.
@@ -99,25 +113,21 @@ export function VirtualStreamList<Item>({
 }: VirtualStreamListProps<Item>): ReactNode {
   const { data, status } = useDurableStream<Item>(url, { as: "json", live, persist });
   const scrollRef = useRef<HTMLDivElement>(null);
-  const getItemKey = useCallback(
-    (index: number) => (getKey ? getKey(data[index] as Item, index) : index),
-    [data, getKey],
-  );
+  const length = data.length;
   const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
-    count: data.length,
+    count: Math.ceil(length / ROWS_PER_CHUNK),
     getScrollElement: () => scrollRef.current,
-    estimateSize,
-    overscan,
-    getItemKey,
+    estimateSize: (chunk) => estimateChunk(chunk, length, estimateSize),
+    overscan: Math.ceil(overscan / ROWS_PER_CHUNK),
     // End anchoring keeps an end-pinned view pinned when rows are appended or grow,
     // and follows appends only when the view was at the end (the user's position wins).
     anchorTo: followOutput ? "end" : "start",
     followOnAppend: followOutput,
     scrollEndThreshold: AT_END_SLACK_PX,
   });
-  useStartAtEnd(virtualizer, followOutput, data.length);
+  useStartAtEnd(virtualizer, followOutput, length);
 
-  const showEmpty = data.length === 0 && empty !== undefined;
+  const showEmpty = length === 0 && empty !== undefined;
   return (
     <div
       ref={scrollRef}
@@ -130,10 +140,33 @@ export function VirtualStreamList<Item>({
       {showEmpty ? (
         empty
       ) : (
-        <VirtualRows virtualizer={virtualizer} data={data} render={children as RowRender} />
+        <div
+          role="presentation"
+          style={{ position: "relative", width: "100%", height: virtualizer.getTotalSize() }}
+        >
+          {virtualizer.getVirtualItems().map((chunk) => (
+            <VirtualChunk
+              key={chunk.key}
+              chunk={chunk.index}
+              top={chunk.start}
+              data={data}
+              render={children as RowRender}
+              getKey={getKey as RowKey | undefined}
+              measure={virtualizer.measureElement}
+            />
+          ))}
+        </div>
       )}
     </div>
   );
+}
+
+/** A chunk's height before it is measured: the sum of its rows' estimates. */
+function estimateChunk(chunk: number, length: number, estimateRow: (index: number) => number) {
+  const { start, end } = rowGroup(chunk, ROWS_PER_CHUNK, length);
+  let height = 0;
+  for (let index = start; index < end; index++) height += estimateRow(index);
+  return height;
 }
 
 /**
@@ -158,79 +191,95 @@ function useStartAtEnd(virtualizer: ListVirtualizer, followOutput: boolean, coun
   }, [virtualizer, followOutput, count]);
 }
 
-/** The sized inner box and the rows in view; rows are positioned by their measured start. */
-function VirtualRows({
-  virtualizer,
-  data,
-  render,
-}: {
-  virtualizer: ListVirtualizer;
+interface VirtualChunkProps {
+  /** The chunk's index: rows `[chunk * ROWS_PER_CHUNK, ...)`. */
+  chunk: number;
+  /** Its measured (or estimated) offset from the top, in px. */
+  top: number;
   data: readonly unknown[];
   render: RowRender;
-}): ReactNode {
-  return (
-    <div
-      role="presentation"
-      style={{ position: "relative", width: "100%", height: virtualizer.getTotalSize() }}
-    >
-      {virtualizer.getVirtualItems().map((row) => (
-        <VirtualRow
-          key={row.key}
-          index={row.index}
-          start={row.start}
-          item={data[row.index]}
-          render={render}
-          measure={virtualizer.measureElement}
-        />
-      ))}
-    </div>
-  );
+  getKey: RowKey | undefined;
+  measure: (element: HTMLDivElement | null) => void;
 }
 
 /**
- * One positioned, measured row. Moving it (a row above was measured) renders
- * only this wrapper; the content below is memoized apart.
+ * One positioned, measured chunk of rows. Rendered again only when it moved
+ * (a chunk above was measured), or one of its rows or a function changed;
+ * its rows are memoized apart, so an append renders only the new row.
  */
+const VirtualChunk = memo(
+  function VirtualChunk({ chunk, top, data, render, getKey, measure }: VirtualChunkProps) {
+    const { start, end } = rowGroup(chunk, ROWS_PER_CHUNK, data.length);
+    const element = useRef<HTMLDivElement | null>(null);
+    const attach = useCallback(
+      (node: HTMLDivElement | null) => {
+        element.current = node;
+        measure(node);
+      },
+      [measure],
+    );
+    // A row added to a mounted chunk (the last one, as messages arrive) is
+    // measured in the same commit, as a new chunk is when it mounts.
+    const rowCount = end - start;
+    useIsomorphicLayoutEffect(() => {
+      if (element.current) measure(element.current);
+    }, [measure, rowCount]);
+    const rows: ReactNode[] = [];
+    for (let index = start; index < end; index++) {
+      const item = data[index];
+      rows.push(
+        <VirtualRow
+          key={getKey ? getKey(item, index) : index}
+          item={item}
+          index={index}
+          render={render}
+        />,
+      );
+    }
+    return (
+      <div
+        ref={attach}
+        role="presentation"
+        data-index={chunk}
+        style={{
+          position: "absolute",
+          top: 0,
+          left: 0,
+          width: "100%",
+          transform: `translateY(${top}px)`,
+        }}
+      >
+        {rows}
+      </div>
+    );
+  },
+  (previous, next) => {
+    const rows = rowGroup(next.chunk, ROWS_PER_CHUNK, next.data.length);
+    return (
+      previous.chunk === next.chunk &&
+      previous.top === next.top &&
+      previous.render === next.render &&
+      previous.getKey === next.getKey &&
+      previous.measure === next.measure &&
+      rowGroup(previous.chunk, ROWS_PER_CHUNK, previous.data.length).end === rows.end &&
+      sameRows(previous.data, next.data, rows.start, rows.end)
+    );
+  },
+);
+
+/** One message: its wrapper and what the render function returned, rendered again only when the message or the function changes. */
 const VirtualRow = memo(function VirtualRow({
-  index,
-  start,
   item,
+  index,
   render,
-  measure,
 }: {
-  index: number;
-  start: number;
   item: unknown;
+  index: number;
   render: RowRender;
-  measure: (element: HTMLDivElement | null) => void;
 }): ReactNode {
   return (
-    <div
-      ref={measure}
-      role="listitem"
-      data-index={index}
-      style={{
-        position: "absolute",
-        top: 0,
-        left: 0,
-        width: "100%",
-        transform: `translateY(${start}px)`,
-      }}
-    >
-      <RowContent item={item} index={index} render={render} />
+    <div role="listitem" data-row-index={index}>
+      {render(item, index)}
     </div>
   );
-});
-
-/** What the render function returned for one message: rendered again only when the message or the function changes. */
-const RowContent = memo(function RowContent({
-  item,
-  index,
-  render,
-}: {
-  item: unknown;
-  index: number;
-  render: RowRender;
-}): ReactNode {
-  return render(item, index);
 });

@@ -26,3 +26,20 @@ export const LATER_CHAT: readonly ChatMessage[] = [
 
 /** A fixed point in time (12:00:30 UTC on 1 January 2025) for `retryAt` in status stories. */
 export const FIXED_RETRY_AT = Date.UTC(2025, 0, 1, 12, 0, 30);
+
+const AUTHORS = ["Ada", "Grace", "Linus", "Barbara"] as const;
+const LONG_TEXT =
+  "a longer message that wraps over several lines in a narrow list, so that rows differ in " +
+  "height and every one of them has to be measured after it renders";
+
+/** Message `n` of the long chat: fixed content; every fifth one wraps over several lines. */
+export function longChatMessage(n: number): ChatMessage {
+  const text = n % 5 === 0 ? `message ${n}: ${LONG_TEXT}` : `message ${n}`;
+  return { id: n, author: AUTHORS[n % AUTHORS.length]!, text };
+}
+
+/** Messages already in the long chat when the story opens. */
+export const LONG_CHAT_SIZE = 10_000;
+/** Messages the script appends after that, one every {@link LONG_CHAT_INTERVAL_MS}. */
+export const LONG_CHAT_APPENDS = 120;
+export const LONG_CHAT_INTERVAL_MS = 250;

@@ -25,9 +25,10 @@ const ROW_HEIGHT = 20;
  * container (and nothing else in the page) reports a 400 px client height, a
  * scroll height equal to the sized box inside it, and `scrollTo` moves its
  * `scrollTop` and fires `scroll` on the next task when it moved, clamped like a browser.
- * Rows report `offsetHeight` (what the virtualizer's `measureElement` reads)
- * of 20 px: without a height every row would measure 0 px and the virtualizer
- * would rightly render all of them, so the one row dimension is stood in too.
+ * The chunks the virtualizer measures report an `offsetHeight` (what its
+ * `measureElement` reads) of 20 px per row they hold: without a height every
+ * chunk would measure 0 px and the virtualizer would rightly render all of
+ * them, so the one row dimension is stood in too.
  */
 function installLayout(): void {
   const inViewport = (element: Element): HTMLElement | null =>
@@ -47,7 +48,9 @@ function installLayout(): void {
   vi.spyOn(HTMLElement.prototype, "offsetHeight", "get").mockImplementation(function (
     this: HTMLElement,
   ) {
-    return this.hasAttribute("data-index") && this.closest(`.${VIEWPORT}`) ? ROW_HEIGHT : 0;
+    // The virtualizer measures chunks of rows: a chunk is as tall as its rows.
+    if (!this.hasAttribute("data-index") || !this.closest(`.${VIEWPORT}`)) return 0;
+    return this.querySelectorAll("[role=listitem]").length * ROW_HEIGHT;
   });
   Element.prototype.scrollTo = function (this: Element, options?: ScrollToOptions | number) {
     const viewport = inViewport(this);
@@ -103,6 +106,13 @@ function renderList(
   );
 }
 
+/**
+ * Lets the user's scroll end: the virtualizer counts 150 ms without a scroll
+ * event as its end (`isScrollingResetDelay`) and does not re-measure a row
+ * while scrolling; a browser's ResizeObserver would catch up later, jsdom has none.
+ */
+const scrollEnded = () => new Promise((resolve) => setTimeout(resolve, 200));
+
 const rows = () => screen.queryAllByRole("listitem");
 const texts = () => rows().map((row) => row.textContent);
 const viewport = () => document.querySelector<HTMLElement>(`.${VIEWPORT}`)!;
@@ -113,9 +123,10 @@ describe("<VirtualStreamList>", () => {
   it("renders only the rows in view plus overscan, measured, from the top", async () => {
     const { client, url } = await streamOf(2_000);
     renderList(client, { url, followOutput: false, estimateSize: () => 40 });
-    // 400 px / 20 px measured = rows 0..19, and 8 rows of overscan below.
-    await waitFor(() => expect(texts().at(-1)).toBe("message 27"));
-    expect(rows()).toHaveLength(28);
+    // 400 px / 20 px measured = rows 0..19, in chunks 0 and 1 (16 rows each),
+    // and one chunk of overscan below (8 rows, rounded up to a chunk).
+    await waitFor(() => expect(texts().at(-1)).toBe("message 47"));
+    expect(rows()).toHaveLength(48);
     expect(texts()[0]).toBe("message 0");
     expect(screen.getByRole("list").getAttribute("data-stream-status")).toBe("live");
     expect(viewport().scrollTop).toBe(0);
@@ -132,9 +143,9 @@ describe("<VirtualStreamList>", () => {
     });
     expect(viewport().scrollTop).toBeGreaterThan(0);
     expect(rows().length).toBeLessThan(60);
-    // 400 px of 20 px rows at the end, and 8 rows of overscan above them.
-    await waitFor(() => expect(texts()[0]).toBe("message 1972"));
-    expect(rows()).toHaveLength(28);
+    // 400 px of 20 px rows at the end (chunks 123 and 124), and one chunk of overscan above them.
+    await waitFor(() => expect(texts()[0]).toBe("message 1952"));
+    expect(rows()).toHaveLength(48);
   });
 
   it("appending at the end renders only the new row and keeps the end in view", async () => {
@@ -172,16 +183,17 @@ describe("<VirtualStreamList>", () => {
     await waitFor(() => expect(viewport().scrollTop).toBe(2_000 * ROW_HEIGHT - VIEWPORT_HEIGHT));
 
     act(() => {
-      viewport().scrollTop = 10_000; // row 500 at the top
+      viewport().scrollTop = 10_000; // row 500 at the top, in chunk 31 (rows 496..511)
       fireEvent.scroll(viewport());
     });
-    await waitFor(() => expect(texts()[0]).toBe("message 492"));
+    // Chunk 30 is the overscan above.
+    await waitFor(() => expect(texts()[0]).toBe("message 480"));
     await act(async () => {
       await stream.appendJson(message(2_000));
     });
     await waitFor(() => expect(viewport().scrollHeight).toBe(2_001 * ROW_HEIGHT));
     expect(viewport().scrollTop).toBe(10_000);
-    expect(texts()[0]).toBe("message 492");
+    expect(texts()[0]).toBe("message 480");
     expect(texts()).not.toContain("message 2000");
 
     act(() => {
@@ -189,6 +201,7 @@ describe("<VirtualStreamList>", () => {
       fireEvent.scroll(viewport());
     });
     await waitFor(() => expect(texts().at(-1)).toBe("message 2000"));
+    await scrollEnded();
     await act(async () => {
       await stream.appendJson(message(2_001));
     });

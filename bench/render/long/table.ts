@@ -38,13 +38,14 @@ export function formatLongTable(results: readonly LongResult[]): string {
   return markdownTable(HEADERS, rows, 2);
 }
 
-/** One line per checked bound, PASS or FAIL, and the failures that make a row wrong. */
+/** One line per checked bound, PASS, FAIL or INFO (reported, not held to it), and the failures that make a row wrong. */
 export function formatLongVerdicts(results: readonly LongResult[]): string {
   return results
     .flatMap((result) => [
-      ...result.verdicts.map(
-        (v) =>
-          `${v.pass ? "PASS" : "FAIL"} ${result.label}: ${v.name} ${v.value.toFixed(2)} (max ${v.max})`,
+      ...result.verdicts.map((v) =>
+        v.unbounded
+          ? `INFO ${result.label}: ${v.name} ${v.value.toFixed(2)} (not held to ${v.max}: ${v.unbounded})`
+          : `${v.pass ? "PASS" : "FAIL"} ${result.label}: ${v.name} ${v.value.toFixed(2)} (max ${v.max})`,
       ),
       ...result.failures.map((failure) => `FAIL ${result.label}: ${failure}`),
     ])

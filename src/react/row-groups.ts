@@ -1,0 +1,45 @@
+/**
+ * Fixed-size groups of consecutive rows, so a long list's commit touches the
+ * groups (length / size of them) rather than every row: a group whose rows
+ * are unchanged is skipped by its memo comparator, and an append-only stream
+ * changes only its last group.
+ */
+
+/** One group: rows `[start, end)`. */
+export interface RowRange {
+  start: number;
+  end: number;
+}
+
+/** The groups covering `length` rows, `size` rows each; the last may be shorter. */
+export function rowGroups(length: number, size: number): RowRange[] {
+  const groups: RowRange[] = [];
+  for (let start = 0; start < length; start += size) {
+    groups.push({ start, end: Math.min(start + size, length) });
+  }
+  return groups;
+}
+
+/** Rows `[start, end)` of group `index`, or an empty range past the end. */
+export function rowGroup(index: number, size: number, length: number): RowRange {
+  const start = Math.min(index * size, length);
+  return { start, end: Math.min(start + size, length) };
+}
+
+/**
+ * Whether rows `[start, end)` hold the same items in both arrays. An
+ * append-only stream keeps every earlier item (the same object), so this is
+ * a few pointer comparisons; a reset replaces the items and shows here.
+ */
+export function sameRows(
+  previous: readonly unknown[],
+  next: readonly unknown[],
+  start: number,
+  end: number,
+): boolean {
+  if (previous === next) return true;
+  for (let index = start; index < end; index++) {
+    if (!Object.is(previous[index], next[index])) return false;
+  }
+  return true;
+}
