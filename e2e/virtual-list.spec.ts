@@ -33,7 +33,11 @@ function readList(page: Page): Promise<ListView> {
     );
     const rows = [...list.querySelectorAll<HTMLElement>('[role="listitem"]')].map((row) => {
       const rect = row.getBoundingClientRect();
-      return { text: row.textContent ?? "", top: rect.top - box.top, bottom: rect.bottom - box.top };
+      return {
+        text: row.textContent ?? "",
+        top: rect.top - box.top,
+        bottom: rect.bottom - box.top,
+      };
     });
     return {
       count,
@@ -74,7 +78,9 @@ async function expectFollowing(page: Page): Promise<void> {
       async () => {
         const view = await readList(page);
         const last = view.rows.at(-1);
-        return view.fromEnd <= 1 && last !== undefined && messageText(view.count - 1).test(last.text);
+        return (
+          view.fromEnd <= 1 && last !== undefined && messageText(view.count - 1).test(last.text)
+        );
       },
       { message: "scrolled to the end, the last message shown" },
     )

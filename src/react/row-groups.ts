@@ -11,11 +11,11 @@ export interface RowRange {
   end: number;
 }
 
-/** The groups covering `length` rows, `size` rows each; the last may be shorter. */
-export function rowGroups(length: number, size: number): RowRange[] {
+/** The groups covering rows `[start, end)`, `size` rows each from `start`; the last may be shorter. */
+export function rowGroups(start: number, end: number, size: number): RowRange[] {
   const groups: RowRange[] = [];
-  for (let start = 0; start < length; start += size) {
-    groups.push({ start, end: Math.min(start + size, length) });
+  for (let from = start; from < end; from += size) {
+    groups.push({ start: from, end: Math.min(from + size, end) });
   }
   return groups;
 }

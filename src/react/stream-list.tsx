@@ -23,10 +23,13 @@ type RowRender = (item: unknown, index: number) => ReactNode;
 type RowKey = (item: unknown, index: number) => string | number;
 
 /**
- * Rows per memoized group: an append reconciles `length / 64` groups and the
- * rows of the last one, so a commit's script time stays flat as the list grows.
+ * Rows per memoized span at each level, outermost first: spans of 4,096
+ * rows hold spans of 64, which hold the rows. An append re-renders one span
+ * per level (its siblings are skipped by their comparators), so a commit
+ * reconciles about `length / 4096 + 64 + 64` elements and its script time
+ * stays flat as the list grows.
  */
-const ROWS_PER_GROUP = 64;
+const SPAN_ROWS = [4096, 64] as const;
 
 /**
  * Renders the messages of a JSON stream through a render function, live.
@@ -48,48 +51,65 @@ export function StreamList<Item>({
   if (data.length === 0 && empty !== undefined) return <>{empty}</>;
   return (
     <Element className={className} data-stream-status={status}>
-      {rowGroups(data.length, ROWS_PER_GROUP).map(({ start, end }) => (
-        <ListGroup
-          key={start}
-          data={data}
-          start={start}
-          end={end}
-          render={children as RowRender}
-          getKey={getKey as RowKey | undefined}
-        />
-      ))}
+      <ListSpan
+        data={data}
+        start={0}
+        end={data.length}
+        level={0}
+        render={children as RowRender}
+        getKey={getKey as RowKey | undefined}
+      />
     </Element>
   );
 }
 
-interface ListGroupProps {
+interface ListSpanProps {
   data: readonly unknown[];
   start: number;
   end: number;
+  /** Index into {@link SPAN_ROWS}; past its end, the span renders its rows. */
+  level: number;
   render: RowRender;
   getKey: RowKey | undefined;
 }
 
-/** Rows `[start, end)`: rendered again only when one of them, or a function, changed. */
-const ListGroup = memo(
-  function ListGroup({ data, start, end, render, getKey }: ListGroupProps): ReactNode {
-    const rows: ReactNode[] = [];
-    for (let index = start; index < end; index++) {
-      const item = data[index];
-      rows.push(
-        <ListRow
-          key={getKey ? getKey(item, index) : index}
-          item={item}
-          index={index}
-          render={render}
-        />,
-      );
+/** Rows `[start, end)`, as spans of the next level or as rows: rendered again only when one of them, or a function, changed. */
+const ListSpan = memo(
+  // Named apart from the const: inside a function named ListSpan, `ListSpan`
+  // would be that unwrapped function, and the inner spans would not be memoized.
+  function ListSpanBody({ data, start, end, level, render, getKey }: ListSpanProps): ReactNode {
+    const size = SPAN_ROWS[level];
+    if (size === undefined) {
+      const rows: ReactNode[] = [];
+      for (let index = start; index < end; index++) {
+        const item = data[index];
+        rows.push(
+          <ListRow
+            key={getKey ? getKey(item, index) : index}
+            item={item}
+            index={index}
+            render={render}
+          />,
+        );
+      }
+      return rows;
     }
-    return rows;
+    return rowGroups(start, end, size).map((span) => (
+      <ListSpan
+        key={span.start}
+        data={data}
+        start={span.start}
+        end={span.end}
+        level={level + 1}
+        render={render}
+        getKey={getKey}
+      />
+    ));
   },
   (previous, next) =>
     previous.start === next.start &&
     previous.end === next.end &&
+    previous.level === next.level &&
     previous.render === next.render &&
     previous.getKey === next.getKey &&
     sameRows(previous.data, next.data, next.start, next.end),

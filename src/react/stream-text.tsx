@@ -1,7 +1,6 @@
 import {
   memo,
   useEffect,
-  useLayoutEffect,
   useReducer,
   useRef,
   useState,
@@ -13,6 +12,7 @@ import {
 } from "react";
 import type { LiveMode } from "../client/index.js";
 import type { TextLog } from "../sync/text-log.js";
+import { useIsomorphicLayoutEffect } from "./isomorphic-layout-effect.js";
 import { TextBlocks, type TextGroup, type TextLayout } from "./text-blocks.js";
 import { planCuts, type CutRules } from "./text-cuts.js";
 import { copyOwnText, cutRulesFor, lineStartsIn, watchLineWidth } from "./text-measure.js";
@@ -56,9 +56,6 @@ const LINE_BREAK_CUTS: CutRules = {
   keepsLineBreaks: true,
   wrapCuts: false,
 };
-
-const isBrowser = typeof window !== "undefined";
-const useIsomorphicLayoutEffect = isBrowser ? useLayoutEffect : useEffect;
 
 /**
  * A text stream rendered as text (never HTML), updated at most once per

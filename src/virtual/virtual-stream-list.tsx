@@ -1,14 +1,7 @@
-import {
-  memo,
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useRef,
-  type CSSProperties,
-  type ReactNode,
-} from "react";
+import { memo, useCallback, useRef, type CSSProperties, type ReactNode } from "react";
 import { useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
 import type { LiveMode } from "../client/index.js";
+import { useIsomorphicLayoutEffect } from "../react/isomorphic-layout-effect.js";
 import { rowGroup, sameRows } from "../react/row-groups.js";
 import { useDurableStream } from "../react/use-durable-stream.js";
 
@@ -79,13 +72,11 @@ const ROWS_PER_CHUNK = 16;
  */
 const AT_END_SLACK_PX = 32;
 
-const useIsomorphicLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
-
 /**
  * Renders the messages of a JSON stream like `<StreamList>`, but only the
- * rows in view (plus `overscan`): 20,000 messages cost what 30 do. Built on
- * `@tanstack/react-virtual` (an optional peer dependency, which is why this
- * lives in the `react-durable-streams/virtual` entry). Rows are measured
+ * rows in view (plus `overscan`): 20,000 messages cost what the few dozen in
+ * view do. Built on `@tanstack/react-virtual` (an optional peer dependency,
+ * which is why this lives in the `react-durable-streams/virtual` entry). Rows are measured
  * (in chunks of 16) after they render, so they may have any height.
  *
  * The component is the scroll container: give it a height through `style`

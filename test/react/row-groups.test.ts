@@ -3,11 +3,12 @@ import { rowGroup, rowGroups, sameRows } from "../../src/react/row-groups.js";
 
 describe("rowGroups", () => {
   it.each([
-    { length: 0, size: 4, groups: [] },
-    { length: 3, size: 4, groups: [{ start: 0, end: 3 }] },
-    { length: 4, size: 4, groups: [{ start: 0, end: 4 }] },
+    { start: 0, end: 0, size: 4, groups: [] },
+    { start: 0, end: 3, size: 4, groups: [{ start: 0, end: 3 }] },
+    { start: 0, end: 4, size: 4, groups: [{ start: 0, end: 4 }] },
     {
-      length: 9,
+      start: 0,
+      end: 9,
       size: 4,
       groups: [
         { start: 0, end: 4 },
@@ -15,8 +16,18 @@ describe("rowGroups", () => {
         { start: 8, end: 9 },
       ],
     },
-  ])("$length rows in groups of $size", ({ length, size, groups }) => {
-    expect(rowGroups(length, size)).toEqual(groups);
+    {
+      start: 16,
+      end: 26,
+      size: 4,
+      groups: [
+        { start: 16, end: 20 },
+        { start: 20, end: 24 },
+        { start: 24, end: 26 },
+      ],
+    },
+  ])("rows [$start, $end) in groups of $size", ({ start, end, size, groups }) => {
+    expect(rowGroups(start, end, size)).toEqual(groups);
   });
 });
 
