@@ -24,14 +24,13 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // The plugin's recommended config, React Compiler rules included: what an app's lint would report.
+  reactHooks.configs.flat.recommended,
   {
-    plugins: { "react-hooks": reactHooks },
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
-      "react-hooks/rules-of-hooks": "error",
-      "react-hooks/exhaustive-deps": "warn",
     },
   },
   layer(["src/client/**"], ["react", "react-dom", "react/*", "../*", "idb-keyval", "@tanstack/*"]),

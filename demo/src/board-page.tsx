@@ -25,6 +25,11 @@ function isBoardEvent(value: unknown): value is BoardEvent {
   return typeof event === "object" && event !== null && typeof event.text === "string";
 }
 
+/** A new event from this tab, stamped now. */
+function newBoardEvent(text: string, tab: string): BoardEvent {
+  return { id: crypto.randomUUID(), text, at: Date.now(), tab };
+}
+
 /** `#/board`: every tab appends events and sees everyone's, live. */
 export function BoardPage(): ReactNode {
   const tab = tabProducerId();
@@ -43,7 +48,7 @@ export function BoardPage(): ReactNode {
     event.preventDefault();
     const value = text.trim();
     if (value === "") return;
-    producer.append({ id: crypto.randomUUID(), text: value, at: Date.now(), tab });
+    producer.append(newBoardEvent(value, tab));
     setText("");
   };
 

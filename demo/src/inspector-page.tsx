@@ -27,9 +27,12 @@ function useDebounced<T>(value: T, ms: number): T {
 /** `#/inspector`: one stream's view, metadata and checkpoint, and this tab's sessions and producers. */
 export function InspectorPage({ initialUrl }: { initialUrl: string | undefined }): ReactNode {
   const [input, setInput] = useState(initialUrl ?? DEFAULT_URL);
-  useEffect(() => {
+  // A new URL from the address bar replaces what was typed: adjusted while rendering, not in an effect.
+  const [shownInitialUrl, setShownInitialUrl] = useState(initialUrl);
+  if (initialUrl !== shownInitialUrl) {
+    setShownInitialUrl(initialUrl);
     if (initialUrl !== undefined) setInput(initialUrl);
-  }, [initialUrl]);
+  }
   const url = useDebounced(input.trim(), 250);
   const valid = url.startsWith("/") || /^https?:\/\//.test(url);
 

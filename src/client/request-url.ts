@@ -6,7 +6,7 @@ import type { DynamicRecord } from "./options.js";
  * Absolute URLs pass through unchanged.
  */
 export function resolveStreamUrl(path: string, baseUrl: string | undefined): string {
-  if (/^[a-z][a-z\d+.-]*:/i.test(path)) return new URL(path).href;
+  if (/^[a-z][a-z\d+.-]*:/i.test(path)) return absoluteStreamUrl(path);
   const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
   const base = baseUrl ?? (origin && origin !== "null" ? origin : undefined);
   if (base === undefined) {
@@ -22,6 +22,16 @@ export function resolveStreamUrl(path: string, baseUrl: string | undefined): str
   const joined = new URL(`${prefix}/${pathPart.replace(/^\/+/, "")}`, baseUrlObject.origin);
   if (queryAt >= 0) joined.search = path.slice(queryAt + 1);
   return joined.href;
+}
+
+/** An absolute stream URL, checked: a typo names the URL instead of a bare `TypeError: Invalid URL`. */
+function absoluteStreamUrl(url: string): string {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed) throw new InvalidArgumentError("url", `${JSON.stringify(url)} is not a valid URL`);
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new InvalidArgumentError("url", `${JSON.stringify(url)} is not an http(s) URL`);
+  }
+  return parsed.href;
 }
 
 /**

@@ -1,11 +1,4 @@
-import {
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useSyncExternalStore,
-} from "react";
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import type { LiveMode, Offset } from "../client/index.js";
 import {
   initialSnapshot,
@@ -18,6 +11,7 @@ import {
   type ViewShape,
 } from "../sync/index.js";
 import { useStreamsContext } from "./context.js";
+import { useIsomorphicLayoutEffect } from "./isomorphic-layout-effect.js";
 
 /** Options of {@link useDurableStream}. */
 export interface UseDurableStreamOptions<Item, State, Selected> {
@@ -79,8 +73,6 @@ export interface ViewBinding<Item, State> {
   throttle: Throttle;
 }
 
-const useIsomorphicLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
-
 /** Resolves the options into the session shape and key. Internal. */
 export function useViewBinding<Item, State, Selected>(
   url: string | null,
@@ -121,7 +113,10 @@ export function useViewSnapshot<Item, State>(
 ): StreamSnapshot<State> {
   const { runtime, url, key, initialSnapshot, throttle } = binding;
   const shapeRef = useRef(binding.shape);
-  shapeRef.current = binding.shape;
+  // The latest shape for the next subscribe; written after render (layout effects run before subscribing).
+  useIsomorphicLayoutEffect(() => {
+    shapeRef.current = binding.shape;
+  });
   const subscribe = useCallback(
     (onChange: () => void) => {
       if (url === null) return () => {};

@@ -6,6 +6,7 @@ import type {
   ProducerOptions,
 } from "../client/index.js";
 import { useStreamsContext } from "./context.js";
+import { useIsomorphicLayoutEffect } from "./isomorphic-layout-effect.js";
 
 /** Options of {@link useStreamProducer}. */
 export interface UseStreamProducerOptions extends ProducerOptions {
@@ -73,7 +74,10 @@ export function useStreamProducer(
   const { producerId, ...rest } = options;
   const producerOptions: ProducerOptions = { autoClaim: true, lingerMs: 0, ...rest };
   const optionsRef = useRef(producerOptions);
-  optionsRef.current = producerOptions;
+  // The latest options for the producer when it is first made; written after render, never during it.
+  useIsomorphicLayoutEffect(() => {
+    optionsRef.current = producerOptions;
+  });
   const key = runtime.producerKey(url, producerId);
   const producerFor = useCallback(
     (): IdempotentProducer => runtime.producer(url, producerId, optionsRef.current).producer,

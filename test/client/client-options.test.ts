@@ -89,6 +89,18 @@ describe("baseUrl", () => {
     );
   });
 
+  it.each([
+    ["http://", "is not a valid URL"],
+    ["https://exa mple.com/a", "is not a valid URL"],
+    ["mailto:someone@example.com", "is not an http(s) URL"],
+    ["ftp://example.com/a", "is not an http(s) URL"],
+  ])("rejects the stream URL %j with InvalidArgumentError naming it", (url, reason) => {
+    const client = new DurableStreamClient({ baseUrl: "http://127.0.0.1:1" });
+    const error = invalidArgument(() => client.stream(url));
+    expect(error.argument).toBe("url");
+    expect(error.message).toBe(`Invalid url: ${JSON.stringify(url)} ${reason}`);
+  });
+
   it("requires a baseUrl for relative paths outside the browser", () => {
     const client = new DurableStreamClient();
     const error = invalidArgument(() => client.stream("/a/b"));

@@ -46,6 +46,8 @@ function StatusProbe(props: {
   as?: ReadAs;
 }): ReactNode {
   const result = useDurableStream<unknown, unknown>(props.url, { live: props.live, as: props.as });
+  // A test probe: it records every render on purpose, which the compiler rules forbid in app code.
+  /* eslint-disable react-hooks/purity, react-hooks/immutability */
   props.probe.seen.push({
     status: result.status,
     retryAt: result.retryAt,
@@ -54,6 +56,7 @@ function StatusProbe(props: {
     at: Date.now(),
   });
   props.probe.latest = result;
+  /* eslint-enable react-hooks/purity, react-hooks/immutability */
   return (
     <div data-testid="probe" data-status={result.status}>
       {sizeOf(result.data)}
