@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
-import type { LiveMode, Offset } from "../client/index.js";
+import { InvalidArgumentError, type LiveMode, type Offset } from "../client/index.js";
 import {
   initialSnapshot,
   type ReadAs,
@@ -10,6 +10,7 @@ import {
   type Throttle,
   type ViewShape,
 } from "../sync/index.js";
+import { checkViewOptions } from "../sync/option-checks.js";
 import { useStreamsContext } from "./context.js";
 import { useIsomorphicLayoutEffect } from "./isomorphic-layout-effect.js";
 
@@ -79,6 +80,7 @@ export function useViewBinding<Item, State, Selected>(
   options: UseDurableStreamOptions<Item, State, Selected>,
 ): ViewBinding<Item, State> {
   const { runtime } = useStreamsContext();
+  useCheckedOptions(runtime, url, options);
   const shape: ViewShape<Item, State> = {
     as: options.as,
     live: options.live ?? "auto",
@@ -105,6 +107,55 @@ export function useViewBinding<Item, State, Selected>(
     initialSnapshot: initial,
     throttle: options.throttle ?? runtime.throttle,
   };
+}
+
+/**
+ * Throws an `InvalidArgumentError` for an option the view cannot use, once
+ * per change of what the check reads (values, and the types of functions).
+ */
+function useCheckedOptions<Item, State, Selected>(
+  runtime: StreamsRuntime,
+  url: string | null,
+  options: UseDurableStreamOptions<Item, State, Selected>,
+): void {
+  const { as, live, throttle, persist, version, pauseWhenHidden, reducer, select, queryKey } =
+    options;
+  const reducerType = typeof reducer;
+  const selectType = typeof select;
+  const queryKeyIsArray = queryKey === undefined ? undefined : Array.isArray(queryKey);
+  useMemo(
+    () => {
+      checkViewOptions({
+        url,
+        as,
+        live,
+        throttle,
+        persist,
+        version,
+        pauseWhenHidden,
+        reducer,
+        select,
+        queryKey,
+      });
+      // Resolving the URL against the client's base checks it (no I/O), so a
+      // typo fails here, naming the URL, rather than later in an effect.
+      if (url !== null) runtime.client.stream(url);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- functions and keys checked by type only
+    [
+      runtime,
+      url,
+      as,
+      live,
+      throttle,
+      persist,
+      version,
+      pauseWhenHidden,
+      reducerType,
+      selectType,
+      queryKeyIsArray,
+    ],
+  );
 }
 
 /** Subscribes to the view's session through useSyncExternalStore. Internal. */
@@ -179,6 +230,12 @@ function useQueryMirror<State>(
 ): void {
   const { queryClient } = useStreamsContext();
   const { runtime, key, url, throttle } = binding;
+  if (queryKey !== undefined && !queryClient) {
+    throw new InvalidArgumentError(
+      "queryKey",
+      "needs a queryClient on <DurableStreamsProvider> to mirror into; pass one, or drop queryKey",
+    );
+  }
   const queryHash = queryKey === undefined ? undefined : JSON.stringify(queryKey);
   useEffect(() => {
     if (!queryClient || queryHash === undefined || url === null) return;

@@ -3,6 +3,7 @@ import { memoryCheckpoints, type CheckpointStore } from "./checkpoint-store.js";
 import { SharedProducer, tabProducerId } from "./producers.js";
 import type { ReadAs, StreamReducer } from "./reducers.js";
 import { SharedRegistry } from "./registry.js";
+import { checkRuntimeOptions } from "./option-checks.js";
 import { RenderScheduler, type Throttle } from "./scheduler.js";
 import { LiveSession } from "./session.js";
 
@@ -49,6 +50,7 @@ export class StreamsRuntime {
   private storeFailureReported = false;
 
   constructor(options: StreamsRuntimeOptions) {
+    checkRuntimeOptions(options);
     this.client = options.client;
     this.checkpoints = options.checkpoints ?? memoryCheckpoints();
     this.gracePeriodMs = options.gracePeriodMs ?? 3000;
