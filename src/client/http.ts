@@ -213,19 +213,41 @@ async function sendOnce(
 
 /**
  * Lets go of a response body the caller does not read (the protocol defines
- * none for creates, appends and deletes, so it is empty or short in practice,
- * like the reference server's empty chunked 201). Such a body is left alone:
- * fetch has already taken it in, and touching it (reading or cancelling)
- * costs more than the rest of the request's client-side work. A body long
- * enough to stall its connection until garbage collection is cancelled, in
- * the background.
+ * none for creates, appends and deletes, so it is empty or short in
+ * practice). The body is read to its end in the background, never awaited:
+ * a body left unread is aborted when its response is collected, and a
+ * browser's network panel then shows a write that succeeded as canceled
+ * (`net::ERR_ABORTED`). A body that turns out long is cancelled instead, so
+ * a misbehaving server cannot make the client buffer without bound.
  */
 export function discardBody(response: Response): void {
-  const length = Number(response.headers.get("content-length"));
-  if (length > LONG_BODY_BYTES) response.body?.cancel().catch(() => undefined);
+  const { body } = response;
+  if (!body) return;
+  if (Number(response.headers.get("content-length")) > LONG_BODY_BYTES) {
+    body.cancel().catch(() => undefined);
+  } else {
+    void drainBody(body);
+  }
 }
 
-/** Beyond this a body no longer fits fetch's buffers and would stall its connection. */
+async function drainBody(body: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = body.getReader();
+  try {
+    for (let seen = 0; ; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      seen += value.byteLength;
+      if (seen > LONG_BODY_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // A body that breaks changes nothing: the status was the answer.
+  }
+}
+
+/** Beyond this a body is not an answer's small print, and reading it is cut short. */
 const LONG_BODY_BYTES = 64 * 1024;
 
 /**
