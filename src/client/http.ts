@@ -233,7 +233,7 @@ export function discardBody(response: Response): void {
 async function drainBody(body: ReadableStream<Uint8Array>): Promise<void> {
   const reader = body.getReader();
   try {
-    for (let seen = 0; ; ) {
+    for (let seen = 0; ;) {
       const { done, value } = await reader.read();
       if (done) return;
       seen += value.byteLength;
