@@ -1,8 +1,9 @@
-import {
-  queryOptions,
-  type Query,
-  type QueryClient,
-  type QueryFunctionContext,
+import type {
+  DataTag,
+  Query,
+  QueryClient,
+  QueryFunctionContext,
+  UseQueryOptions,
 } from "@tanstack/react-query";
 import {
   compareOffsets,
@@ -44,6 +45,23 @@ export interface DurableStreamQueryInput<Item, State> {
   queryKey?: readonly unknown[];
 }
 
+/**
+ * What {@link durableStreamQueryOptions} returns: options for `useQuery`,
+ * `useSuspenseQuery`, `prefetchQuery` or `fetchQuery`. Spelled out with the
+ * types every v5 release has, so the declarations compile against the
+ * oldest v5 in the peer range as well as the newest.
+ */
+export type DurableStreamQueryOptions<State> = UseQueryOptions<
+  StreamQueryData<State>,
+  Error,
+  StreamQueryData<State>,
+  readonly unknown[]
+> & {
+  /** Tagged with the data's type, so `queryClient.getQueryData(options.queryKey)` is typed. */
+  queryKey: DataTag<readonly unknown[], StreamQueryData<State>>;
+  queryFn: (context: QueryFunctionContext) => Promise<StreamQueryData<State>>;
+};
+
 /** Progress of reads that were cut short (unmount aborts them), per query client and key. */
 const progressByClient = new WeakMap<QueryClient, Map<string, StreamQueryData<unknown>>>();
 
@@ -58,9 +76,13 @@ const progressByClient = new WeakMap<QueryClient, Map<string, StreamQueryData<un
  */
 export function durableStreamQueryOptions<Item = unknown, State = Item[]>(
   input: DurableStreamQueryInput<Item, State>,
-) {
-  const queryKey = input.queryKey ?? ["durable-stream", input.url, input.version ?? "1"];
-  return queryOptions({
+): DurableStreamQueryOptions<State> {
+  const queryKey = (input.queryKey ?? [
+    "durable-stream",
+    input.url,
+    input.version ?? "1",
+  ]) as DataTag<readonly unknown[], StreamQueryData<State>>;
+  return {
     queryKey,
     queryFn: (context: QueryFunctionContext) => readToEnd(input, context),
     staleTime: Infinity,
@@ -71,7 +93,7 @@ export function durableStreamQueryOptions<Item = unknown, State = Item[]>(
       query.state.data?.closed === true ? false : "always",
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
-  });
+  };
 }
 
 async function readToEnd<Item, State>(
