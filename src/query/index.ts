@@ -7,5 +7,6 @@
 export {
   durableStreamQueryOptions,
   type DurableStreamQueryInput,
+  type DurableStreamQueryOptions,
   type StreamQueryData,
 } from "./stream-query.js";

@@ -8,9 +8,11 @@ import { join, resolve } from "node:path";
  * `dist/`, as an app would see them (`exactOptionalPropertyTypes` on,
  * `skipLibCheck` off): once with the installed packages, once with the
  * oldest `@tanstack/react-query` the peer range allows. That version's
- * tarballs (and its query-core's) come from the npm registry once, into
- * `node_modules/.cache/query-floor/`; its peer range (React 18 only) keeps
- * it out of the project's own install. Needs `npm run build` first.
+ * tarballs (and its query-core's) are fetched from the npm registry at
+ * install time (`npm ci` runs `prepare`, which runs this file with
+ * `--fetch`) into `node_modules/.cache/query-floor/`, so the check itself
+ * sends nothing anywhere; its peer range (React 18 only) keeps it out of
+ * the project's own install. Needs `npm run build` first.
  */
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
@@ -35,11 +37,19 @@ function floorOf(range: string): string {
   return match[1];
 }
 
-/** Unpacks `name@version` under `dir/<unscoped name>` (from the registry, once); returns the package folder. */
-function unpacked(name: string, version: string, dir: string): string {
+/**
+ * The unpacked `name@version` under `dir/<unscoped name>`; with `fetch`,
+ * downloaded from the registry when missing, else a missing one fails.
+ */
+function unpacked(name: string, version: string, dir: string, fetch: boolean): string {
   const folder = join(dir, name.split("/").pop()!);
   const manifest = join(folder, "package", "package.json");
   if (!existsSync(manifest)) {
+    if (!fetch) {
+      throw new Error(
+        `${name}@${version} is not in ${dir}: run "npm run prepare" (npm ci runs it) to fetch it`,
+      );
+    }
     mkdirSync(folder, { recursive: true });
     const tarball = execFileSync(
       "npm",
@@ -53,20 +63,25 @@ function unpacked(name: string, version: string, dir: string): string {
   return join(folder, "package");
 }
 
-function main(): void {
-  typecheck("installed packages, exactOptionalPropertyTypes", join(CONSUMER, "tsconfig.json"));
-
+function main(fetch: boolean): void {
+  if (!fetch) {
+    typecheck("installed packages, exactOptionalPropertyTypes", join(CONSUMER, "tsconfig.json"));
+  }
   const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
     peerDependencies: Record<string, string>;
   };
   const floor = floorOf(manifest.peerDependencies["@tanstack/react-query"] ?? "");
   const cache = join(ROOT, "node_modules", ".cache", "query-floor", floor);
-  const reactQuery = unpacked("@tanstack/react-query", floor, cache);
+  const reactQuery = unpacked("@tanstack/react-query", floor, cache, fetch);
   const { dependencies } = JSON.parse(readFileSync(join(reactQuery, "package.json"), "utf8")) as {
     dependencies: Record<string, string>;
   };
   const coreVersion = dependencies["@tanstack/query-core"] ?? "";
-  const queryCore = unpacked("@tanstack/query-core", coreVersion, cache);
+  const queryCore = unpacked("@tanstack/query-core", coreVersion, cache, fetch);
+  if (fetch) {
+    console.log(`query floor ${floor} ready in ${cache}`);
+    return;
+  }
   // That release's declarations use the global JSX namespace of React 18's types, which
   // React 19's types (installed here) no longer declare: a shim gives it back.
   const jsxShim = join(cache, "global-jsx.d.ts");
@@ -93,4 +108,4 @@ function main(): void {
   typecheck(`@tanstack/react-query ${floor} (the peer range's floor)`, project);
 }
 
-main();
+main(process.argv.includes("--fetch"));
