@@ -16,7 +16,7 @@ export interface DistAlias {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 
-/** `{ name, exports: { "./x": { import: "./dist/x.js" } } }` -> specifier -> absolute path. */
+/** `{ name, exports: { "./x": { default: "./dist/x.js" } } }` -> specifier -> absolute path (`import` wins where present). */
 function exportedEntries(): Map<string, string> {
   const manifest: unknown = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   const entries = new Map<string, string>();
@@ -24,8 +24,11 @@ function exportedEntries(): Map<string, string> {
   const { name, exports } = manifest as { name?: unknown; exports?: unknown };
   if (typeof name !== "string" || typeof exports !== "object" || exports === null) return entries;
   for (const [subpath, target] of Object.entries(exports as Record<string, unknown>)) {
-    const file =
-      typeof target === "object" && target !== null && "import" in target ? target.import : target;
+    const conditions = typeof target === "object" && target !== null ? target : undefined;
+    const file = conditions
+      ? ((conditions as { import?: unknown }).import ??
+        (conditions as { default?: unknown }).default)
+      : target;
     if (typeof file === "string") entries.set(name + subpath.slice(1), join(ROOT, file));
   }
   return entries;

@@ -6,12 +6,7 @@ import {
   type FormEvent,
   type ReactNode,
 } from "react";
-import {
-  StreamStatus,
-  tabProducerId,
-  useDurableStream,
-  useStreamProducer,
-} from "react-durable-streams";
+import { StreamStatus, useDurableStream, useStreamProducer } from "react-durable-streams";
 import { clock } from "./format.js";
 import { inspectorHref } from "./router.js";
 import { hueFor, tabName, type BoardEvent } from "./streams.js";
@@ -32,9 +27,9 @@ function newBoardEvent(text: string, tab: string): BoardEvent {
 
 /** `#/board`: every tab appends events and sees everyone's, live. */
 export function BoardPage(): ReactNode {
-  const tab = tabProducerId();
   const board = useDurableStream<unknown>(BOARD_URL, { persist: "board" });
   const producer = useStreamProducer(BOARD_URL);
+  const tab = producer.producerId;
   const [text, setText] = useState("");
   const events = board.data.filter(isBoardEvent);
   const list = useRef<HTMLOListElement>(null);

@@ -2,7 +2,6 @@ import { useEffect, useState, type ReactNode } from "react";
 import {
   StreamNotFoundError,
   StreamStatus,
-  tabProducerId,
   useDurableStream,
   useStreamProducer,
 } from "react-durable-streams";
@@ -226,7 +225,7 @@ function TestWriter({ url }: { url: string }): ReactNode {
   const producer = useStreamProducer(url);
   const [count, setCount] = useState(0);
   const write = () => {
-    const tab = tabProducerId();
+    const tab = producer.producerId;
     producer.append({
       id: crypto.randomUUID(),
       text: `Ping ${count + 1} from the inspector`,

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { StreamStatus, type Offset } from "react-durable-streams";
+import { StreamStatus, type DurableStreamStatus, type Offset } from "react-durable-streams";
 import { usePoll, useStreamsRuntime } from "./runtime.js";
 
 interface SessionRow {
@@ -9,7 +9,7 @@ interface SessionRow {
   live: string;
   persist: string | null;
   refs: number;
-  status: StreamStatus;
+  status: DurableStreamStatus;
   offset: Offset | undefined;
 }
 

@@ -62,4 +62,3 @@ export {
   type DurableStreamErrorCode,
   type DurableStreamErrorInit,
 } from "./errors.js";
-export { resetPlainHttpWarnings } from "./http-warning.js";

@@ -1,9 +1,83 @@
 /**
  * `react-durable-streams`: React bindings over the Durable Streams client.
- * The protocol client and the framework-free live state are re-exported.
+ * Named one by one: what an app calls (the client API and its errors, the
+ * provider, hooks and components, the checkpoint store interface) and the
+ * types those take and return. The framework-free machinery under the hooks
+ * (sessions, registries, the scheduler) stays internal.
  */
-export * from "../client/index.js";
-export * from "../sync/index.js";
+export {
+  DurableStreamClient,
+  DurableStream,
+  StreamResponse,
+  IdempotentProducer,
+  Offset,
+  compareOffsets,
+  ContentTypeMismatchError,
+  DurableStreamError,
+  InvalidArgumentError,
+  InvalidOffsetError,
+  NetworkError,
+  OffsetGoneError,
+  ProducerBufferFullError,
+  ProducerClosedError,
+  ParseError,
+  SequenceConflictError,
+  SequenceGapError,
+  StaleEpochError,
+  StreamClosedError,
+  StreamConflictError,
+  StreamNotFoundError,
+  UnauthorizedError,
+  UnexpectedStatusError,
+  type AppendOptions,
+  type AppendResult,
+  type ByteChunk,
+  type CallOptions,
+  type Checkpoint,
+  type ChunkMeta,
+  type CloseOptions,
+  type CloseResult,
+  type CreateOptions,
+  type CreateResult,
+  type DurableStreamClientOptions,
+  type DurableStreamErrorCode,
+  type DurableStreamErrorInit,
+  type DynamicRecord,
+  type DynamicValue,
+  type FetchFunction,
+  type HeadResult,
+  type JsonBatch,
+  type JsonCodec,
+  type LiveMode,
+  type MaybePromise,
+  type NetworkWatcher,
+  type ProducerChangeListener,
+  type ProducerErrorInfo,
+  type ProducerErrorListener,
+  type ProducerMessage,
+  type ProducerOptions,
+  type ReadOptions,
+  type RetryOptions,
+  type SseOptions,
+  type StreamData,
+  type StreamHandleOptions,
+  type TextChunk,
+  type UnauthorizedContext,
+  type VisibilityWatcher,
+  type WakeDetectorOptions,
+} from "../client/index.js";
+export {
+  memoryCheckpoints,
+  type CheckpointPosition,
+  type CheckpointPutOptions,
+  type CheckpointRecord,
+  type CheckpointStore,
+  type DurableStreamStatus,
+  type ReadAs,
+  type StreamReducer,
+  type StreamsRuntime,
+  type Throttle,
+} from "../sync/index.js";
 export { DurableStreamsProvider, type DurableStreamsProviderProps } from "./provider.js";
 export { useStreamsRuntime, type QueryClientLike } from "./context.js";
 export {

@@ -1,5 +1,5 @@
 import type { CSSProperties, ReactNode } from "react";
-import type { StreamStatus as Status } from "../sync/index.js";
+import type { DurableStreamStatus as Status } from "../sync/index.js";
 
 /** Read by screen readers, not shown: inline, so the component needs no stylesheet. */
 const VISUALLY_HIDDEN: CSSProperties = {
@@ -26,14 +26,6 @@ const STATUS_LABELS: Record<Status, string> = {
   closed: "Closed",
   error: "Error",
 };
-
-/**
- * The status of a live view (the same union as the sync layer's `StreamStatus`).
- * Declared here too because this module's `StreamStatus` component shadows the
- * sync layer's type in the package's `export *`: without it, `import { type
- * StreamStatus } from "react-durable-streams"` would name the component.
- */
-export type StreamStatus = Status;
 
 /** Props of {@link StreamStatus}. */
 export interface StreamStatusProps {

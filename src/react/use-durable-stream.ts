@@ -5,7 +5,7 @@ import {
   type ReadAs,
   type StreamReducer,
   type StreamSnapshot,
-  type StreamStatus,
+  type DurableStreamStatus,
   type StreamsRuntime,
   type Throttle,
   type ViewShape,
@@ -48,7 +48,7 @@ export interface UseDurableStreamOptions<Item, State, Selected> {
 export interface DurableStreamResult<Selected> {
   /** The (selected) state. */
   data: Selected;
-  status: StreamStatus;
+  status: DurableStreamStatus;
   error: Error | undefined;
   /** Caught up with the tail at least once and not behind now. */
   isUpToDate: boolean;

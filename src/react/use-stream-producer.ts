@@ -5,6 +5,7 @@ import type {
   ProducerMessage,
   ProducerOptions,
 } from "../client/index.js";
+import { tabProducerId } from "../sync/index.js";
 import { useStreamsContext } from "./context.js";
 import { useIsomorphicLayoutEffect } from "./isomorphic-layout-effect.js";
 
@@ -41,6 +42,12 @@ export interface StreamProducerResult {
   inFlightCount: number;
   lastOffset: Offset | undefined;
   epoch: number;
+  /**
+   * The producer id in use: the `producerId` option, else this tab's own id
+   * (stable across reloads of the tab, different in every other tab). Tag
+   * messages with it to tell this tab's writes from everyone else's.
+   */
+  producerId: string;
 }
 
 interface ProducerSnapshot {
@@ -138,9 +145,10 @@ export function useStreamProducer(
     (finalMessage?: ProducerMessage) => producerFor().close(finalMessage),
     [producerFor],
   );
+  const resolvedId = producerId ?? tabProducerId();
   return useMemo(
-    () => ({ append, tryAppend, flush, restart, close, ...snapshot }),
-    [append, tryAppend, flush, restart, close, snapshot],
+    () => ({ append, tryAppend, flush, restart, close, ...snapshot, producerId: resolvedId }),
+    [append, tryAppend, flush, restart, close, snapshot, resolvedId],
   );
 }
 

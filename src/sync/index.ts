@@ -23,4 +23,4 @@ export { LiveSession, type LiveSessionOptions } from "./session.js";
 export { SharedRegistry, type Lifecycle } from "./registry.js";
 export { SharedProducer, tabProducerId } from "./producers.js";
 export { StreamsRuntime, type StreamsRuntimeOptions, type ViewShape } from "./runtime.js";
-export { initialSnapshot, type StreamSnapshot, type StreamStatus } from "./status.js";
+export { initialSnapshot, type StreamSnapshot, type DurableStreamStatus } from "./status.js";

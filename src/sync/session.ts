@@ -19,7 +19,7 @@ import { TextLog } from "./text-log.js";
 import { recoveryFor } from "./recovery.js";
 import { restartWait } from "./restart-wait.js";
 import { restoreCheckpoint } from "./restore.js";
-import { initialSnapshot, type StreamSnapshot, type StreamStatus } from "./status.js";
+import { initialSnapshot, type StreamSnapshot, type DurableStreamStatus } from "./status.js";
 
 /** Everything one shared live view needs. */
 export interface LiveSessionOptions<Item, State> {
@@ -296,7 +296,7 @@ export class LiveSession<Item = unknown, State = unknown> {
     if (meta.upToDate && this.caughtUp) this.resets = 0;
     if (meta.upToDate) this.caughtUp = true;
     if (!meta.partial) this.saveCheckpoint(meta.closed);
-    const status: StreamStatus = meta.closed
+    const status: DurableStreamStatus = meta.closed
       ? "closed"
       : this.caughtUp
         ? this.settledStatus()
@@ -332,7 +332,7 @@ export class LiveSession<Item = unknown, State = unknown> {
   }
 
   /** The status of a healthy view that has caught up. */
-  private settledStatus(): StreamStatus {
+  private settledStatus(): DurableStreamStatus {
     if (this.snapshot.closed) return "closed";
     if (!this.caughtUp) return "catching-up";
     return this.options.live === "off" ? "idle" : "live";

@@ -14,7 +14,7 @@ import { defaultInitial, type ReadAs } from "./reducers.js";
  * - `closed`: the stream ended; everything was read.
  * - `error`: a failure that will not heal by itself; `retry()` tries again.
  */
-export type StreamStatus =
+export type DurableStreamStatus =
   | "idle"
   | "restoring"
   | "connecting"
@@ -29,7 +29,7 @@ export type StreamStatus =
 /** An immutable picture of one live view; a new object on every change. */
 export interface StreamSnapshot<State> {
   readonly state: State;
-  readonly status: StreamStatus;
+  readonly status: DurableStreamStatus;
   readonly error: Error | undefined;
   /** The offset the state corresponds to. */
   readonly offset: Offset | undefined;

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetPlainHttpWarnings, type DurableStreamClientOptions } from "../../src/client/index.js";
+import type { DurableStreamClientOptions } from "../../src/client/index.js";
+import { resetPlainHttpWarnings } from "../../src/client/http-warning.js";
 import { delay, trackingFetch, waitFor } from "../support/read-helpers.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 

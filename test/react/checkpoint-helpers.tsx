@@ -6,7 +6,7 @@ import {
   useDurableStream,
   type CheckpointRecord,
   type DurableStreamClient,
-  type StreamStatus,
+  type DurableStreamStatus,
   type StreamsRuntime,
   type UseDurableStreamOptions,
 } from "../../src/react/index.js";
@@ -32,7 +32,7 @@ export async function disposeRuntimes(): Promise<void> {
 /** One render of a {@link View}. */
 export interface RenderEntry<State> {
   data: State;
-  status: StreamStatus;
+  status: DurableStreamStatus;
   offset: string | undefined;
 }
 

@@ -8,7 +8,7 @@ import {
   type DurableStreamResult,
   type LiveMode,
   type ReadAs,
-  type StreamStatus,
+  type DurableStreamStatus,
 } from "../../src/react/index.js";
 import { injectFault } from "../support/faults.js";
 import { inProvider } from "../support/react-harness.js";
@@ -20,7 +20,7 @@ const server = sharedTestServer();
 afterEach(cleanup);
 
 interface Seen {
-  status: StreamStatus;
+  status: DurableStreamStatus;
   retryAt: number | undefined;
   error: Error | undefined;
   size: number;
@@ -65,7 +65,7 @@ function StatusProbe(props: {
 }
 
 /** The rendered statuses, without consecutive repeats. */
-function statuses(probe: Probe): StreamStatus[] {
+function statuses(probe: Probe): DurableStreamStatus[] {
   return probe.seen
     .map((s) => s.status)
     .filter((status, i, all) => i === 0 || all[i - 1] !== status);

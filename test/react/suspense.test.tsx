@@ -8,7 +8,7 @@ import {
   useSuspenseDurableStream,
   type CheckpointStore,
   type DurableStreamClient,
-  type StreamStatus,
+  type DurableStreamStatus,
 } from "../../src/react/index.js";
 import { recordingFetch } from "../support/counting-fetch.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
@@ -45,7 +45,7 @@ class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | 
 
 interface ContentRender {
   data: Msg[];
-  status: StreamStatus;
+  status: DurableStreamStatus;
   isUpToDate: boolean;
   closed: boolean;
 }

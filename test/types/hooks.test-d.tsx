@@ -8,7 +8,7 @@ import {
   type Offset,
   type ProducerMessage,
   type ProducerStatus,
-  type StreamStatus,
+  type DurableStreamStatus,
 } from "../../src/react/index.js";
 import { durableStreamQueryOptions, type StreamQueryData } from "../../src/query/index.js";
 
@@ -105,7 +105,7 @@ describe("useDurableStream", () => {
   it("returns the documented result fields", () => {
     expectTypeOf<DurableStreamResult<Item[]>>().toEqualTypeOf<{
       data: Item[];
-      status: StreamStatus;
+      status: DurableStreamStatus;
       error: Error | undefined;
       isUpToDate: boolean;
       closed: boolean;
@@ -114,8 +114,8 @@ describe("useDurableStream", () => {
       restoredFrom: "checkpoint" | "initialData" | undefined;
       retry: () => void;
     }>();
-    // The package's StreamStatus type is the status union (not the component's type).
-    expectTypeOf<StreamStatus>().toEqualTypeOf<AllStatuses>();
+    // The status union has its own name; StreamStatus is only the component.
+    expectTypeOf<DurableStreamStatus>().toEqualTypeOf<AllStatuses>();
   });
 });
 
