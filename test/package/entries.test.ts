@@ -15,8 +15,15 @@ import { describe, expect, it } from "vitest";
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   name: string;
-  exports: Record<string, { types: string; default: string }>;
+  exports: Record<string, { types: string; default: string } | string>;
 };
+/** The JavaScript entries (with types); the others are plain files such as the stylesheet. */
+const scriptEntries = Object.entries(manifest.exports).flatMap(([subpath, target]) =>
+  typeof target === "string" ? [] : [{ subpath, ...target }],
+);
+const fileEntries = Object.entries(manifest.exports).flatMap(([subpath, target]) =>
+  typeof target === "string" ? [{ subpath, file: target }] : [],
+);
 
 /** Runs a script in a fresh Node process from the package root; returns its JSON output. */
 function inNode(type: "commonjs" | "module", script: string): unknown {
@@ -30,15 +37,21 @@ function inNode(type: "commonjs" | "module", script: string): unknown {
 
 describe("package entries", () => {
   it("the build exists (run npm run build first)", () => {
-    for (const entry of Object.values(manifest.exports)) {
+    for (const entry of scriptEntries) {
       expect(existsSync(join(ROOT, entry.default)), entry.default).toBe(true);
       expect(existsSync(join(ROOT, entry.types)), entry.types).toBe(true);
     }
   });
 
+  it("the optional stylesheet is exported and is CSS for the status badge", () => {
+    expect(fileEntries.map((entry) => entry.subpath)).toEqual(["./status.css"]);
+    const css = readFileSync(join(ROOT, fileEntries[0]!.file), "utf8");
+    expect(css).toContain('span[role="status"][data-status="live"]');
+  });
+
   // The React entries need react, the query and virtual entries their optional peers:
   // installed here as development dependencies, as an app using them would have them.
-  it.each(Object.keys(manifest.exports))(
+  it.each(scriptEntries.map((entry) => entry.subpath))(
     "%s loads through import and through require",
     (subpath) => {
       const specifier = subpath === "." ? manifest.name : `${manifest.name}${subpath.slice(1)}`;
