@@ -21,6 +21,17 @@ export default defineConfig({
     },
     rolldownOptions: {
       external: [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//, "idb-keyval"],
+      // One output file per source module, so each keeps its own "use client"
+      // directive: Next.js needs it on the provider, hooks and components, and
+      // must not see it on the client and the root entry (usable on the server).
+      output: { preserveModules: true, preserveModulesRoot: "src", entryFileNames: "[name].js" },
+      // With one file per module the directive is kept (test/package/use-client.test.ts checks it).
+      onwarn(warning, warn) {
+        if (warning.code === "MODULE_LEVEL_DIRECTIVE" && warning.message.includes('"use client"')) {
+          return;
+        }
+        warn(warning);
+      },
     },
   },
 });

@@ -1,3 +1,5 @@
+"use client";
+
 import { useMemo, type ReactNode } from "react";
 import type { StreamsRuntimeOptions } from "../sync/index.js";
 import type { DurableStreamClient } from "../client/index.js";

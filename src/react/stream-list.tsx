@@ -1,3 +1,5 @@
+"use client";
+
 import { memo, type ElementType, type ReactNode } from "react";
 import type { LiveMode } from "../client/index.js";
 import { rowGroups, sameRows } from "./row-groups.js";

@@ -1,3 +1,5 @@
+"use client";
+
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { InvalidArgumentError, type LiveMode, type Offset } from "../client/index.js";
 import {

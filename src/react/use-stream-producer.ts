@@ -1,3 +1,5 @@
+"use client";
+
 import { useCallback, useMemo, useRef, useSyncExternalStore } from "react";
 import type {
   IdempotentProducer,

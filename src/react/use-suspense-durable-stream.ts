@@ -1,3 +1,5 @@
+"use client";
+
 import type { ViewShape } from "../sync/index.js";
 import {
   useViewBinding,

@@ -1,3 +1,5 @@
+"use client";
+
 import { memo, useCallback, useRef, type CSSProperties, type ReactNode } from "react";
 import { useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
 import type { LiveMode } from "../client/index.js";
