@@ -137,7 +137,7 @@ export class RequestLog {
       .map((e) =>
         e === undefined
           ? `... ${entries.length - limit} more ...`
-          : `+${e.startedAt - t0}ms #${e.pageIndex} ${e.method} ${e.url.pathname}${e.url.search} ` +
+          : `+${e.startedAt - t0}ms #${e.pageIndex}.${e.navigation} ${e.method} ${e.url.pathname}${e.url.search} ` +
             `${e.outcome ?? "open"}${e.failure ? ` (${e.failure})` : ""}` +
             `${e.status !== undefined ? ` ${e.status}` : ""}` +
             `${e.nextOffset ? ` next=${e.nextOffset}` : ""}` +
