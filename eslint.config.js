@@ -20,6 +20,8 @@ export default tseslint.config(
       "storybook-static",
       "playwright-report",
       "test-results",
+      "examples/nextjs/.next",
+      "examples/nextjs/next-env.d.ts",
     ],
   },
   js.configs.recommended,

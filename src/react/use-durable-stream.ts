@@ -111,6 +111,9 @@ export function useViewBinding<Item, State, Selected>(
   };
 }
 
+const IN_BROWSER = typeof window !== "undefined";
+const ABSOLUTE_URL = /^[a-z][a-z\d+.-]*:/i;
+
 /**
  * Throws an `InvalidArgumentError` for an option the view cannot use, once
  * per change of what the check reads (values, and the types of functions).
@@ -140,8 +143,10 @@ function useCheckedOptions<Item, State, Selected>(
         queryKey,
       });
       // Resolving the URL against the client's base checks it (no I/O), so a
-      // typo fails here, naming the URL, rather than later in an effect.
-      if (url !== null) runtime.client.stream(url);
+      // typo fails here, naming the URL, rather than later in an effect. Not a
+      // relative URL on the server: a server render of a browser view has no
+      // origin to resolve it against, and reads nothing.
+      if (url !== null && (IN_BROWSER || ABSOLUTE_URL.test(url))) runtime.client.stream(url);
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps -- functions and keys checked by type only
     [

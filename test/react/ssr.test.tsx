@@ -10,7 +10,7 @@ import {
   StreamText,
   useDurableStream,
   useSuspenseDurableStream,
-  type DurableStreamClient,
+  DurableStreamClient,
 } from "../../src/react/index.js";
 import { recordingFetch } from "../support/counting-fetch.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
@@ -75,6 +75,18 @@ function renderCountingTimers(element: ReactNode): { html: string; timers: numbe
 }
 
 describe("server rendering", () => {
+  it("renders a relative stream URL on a client with no baseUrl (as in a Next.js server render)", () => {
+    // The browser resolves "/streams/..." against its origin; the server has none and reads nothing.
+    const client = new DurableStreamClient({ warnOnHttp: false });
+    const html = renderToString(
+      <DurableStreamsProvider client={client}>
+        <Chat url="/streams/relative" />
+        <StreamText url="/streams/relative-text" placeholder="…" />
+      </DurableStreamsProvider>,
+    );
+    expect(html).toContain('data-status="idle"');
+  });
+
   it("renders the initial state without any I/O, and leaves no timers behind", async () => {
     expect(typeof window).toBe("undefined");
     const url = uniquePath("ssr");
