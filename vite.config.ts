@@ -16,6 +16,7 @@ export default defineConfig({
         idb: resolve(import.meta.dirname, "src/idb/index.ts"),
         query: resolve(import.meta.dirname, "src/query/index.ts"),
         virtual: resolve(import.meta.dirname, "src/virtual/index.ts"),
+        devtools: resolve(import.meta.dirname, "src/devtools/index.ts"),
       },
       formats: ["es"],
     },

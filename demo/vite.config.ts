@@ -17,6 +17,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^react-durable-streams\/idb$/, replacement: resolve(src, "idb/index.ts") },
+      {
+        find: /^react-durable-streams\/devtools$/,
+        replacement: resolve(src, "devtools/index.ts"),
+      },
       { find: /^react-durable-streams$/, replacement: resolve(src, "react/index.ts") },
     ],
   },

@@ -8,7 +8,12 @@ export interface Consumer {
   entry: string;
   /** The upstream client doing the same job; the React layer has no upstream counterpart. */
   upstreamEntry?: string;
+  /** Strings the bundle must hold (`true`) or must not (`false`): what tree-shaking keeps out. */
+  markers?: Readonly<Record<string, boolean>>;
 }
+
+/** A string only the devtools panel's code holds (an attribute name: minifiers keep it). */
+const DEVTOOLS_MARKER = "data-durable-streams-devtools";
 
 const consumer = (file: string): string =>
   fileURLToPath(new URL(`./consumers/${file}`, import.meta.url));
@@ -24,7 +29,13 @@ export const CONSUMERS: readonly Consumer[] = [
     entry: consumer("client-producer.ts"),
     upstreamEntry: consumer("upstream-producer.ts"),
   },
-  { name: "react-app", entry: consumer("react-app.tsx") },
+  // An app that does not import the devtools entry does not bundle it.
+  { name: "react-app", entry: consumer("react-app.tsx"), markers: { [DEVTOOLS_MARKER]: false } },
   { name: "react-all", entry: consumer("react-all.ts") },
   { name: "react-virtual-list", entry: consumer("react-virtual-list.tsx") },
+  {
+    name: "react-devtools",
+    entry: consumer("react-devtools.tsx"),
+    markers: { [DEVTOOLS_MARKER]: true },
+  },
 ];

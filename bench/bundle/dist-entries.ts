@@ -50,7 +50,9 @@ export function distAliases(): DistAlias[] {
 
 /** True when a file in src/ changed after dist/ was built: the numbers would be stale. */
 export function distIsStale(aliases: readonly DistAlias[]): boolean {
-  const built = Math.min(...aliases.map((alias) => statSync(alias.replacement).mtimeMs));
+  // Built files only: the stylesheet entry is a source file, never rebuilt.
+  const builtFiles = aliases.filter((alias) => alias.replacement.endsWith(".js"));
+  const built = Math.min(...builtFiles.map((alias) => statSync(alias.replacement).mtimeMs));
   const src = join(ROOT, "src");
   return readdirSync(src, { recursive: true, encoding: "utf8" }).some(
     (file) => statSync(join(src, file)).mtimeMs > built,

@@ -23,19 +23,32 @@ interface ConsumerSize {
   name: string;
   ours: Size;
   upstream: Size | undefined;
+  /** Markers found where they must not be, or missing where they must be. */
+  markerFailures: string[];
+}
+
+function checkMarkers(
+  name: string,
+  code: readonly string[],
+  markers: Readonly<Record<string, boolean>>,
+): string[] {
+  return Object.entries(markers).flatMap(([marker, wanted]) => {
+    const found = code.some((file) => file.includes(marker));
+    if (found === wanted) return [];
+    return [`${name}: ${wanted ? "lacks" : "bundles"} code marked "${marker}"`];
+  });
 }
 
 /** Bundles every consumer and its upstream twin, one build at a time (two cores gain little). */
 async function measureAll(workDir: string, aliases: readonly DistAlias[]): Promise<ConsumerSize[]> {
-  const measure = async (entry: string): Promise<Size> => {
-    const outDir = join(workDir, basename(entry).replace(/\.[^.]+$/, ""));
-    return sizeOf(await bundle(entry, outDir, aliases));
-  };
+  const build = (entry: string): Promise<string[]> =>
+    bundle(entry, join(workDir, basename(entry).replace(/\.[^.]+$/, "")), aliases);
   const results: ConsumerSize[] = [];
-  for (const { name, entry, upstreamEntry } of CONSUMERS) {
-    const ours = await measure(entry);
-    const upstream = upstreamEntry === undefined ? undefined : await measure(upstreamEntry);
-    results.push({ name, ours, upstream });
+  for (const { name, entry, upstreamEntry, markers } of CONSUMERS) {
+    const code = await build(entry);
+    const upstream = upstreamEntry === undefined ? undefined : sizeOf(await build(upstreamEntry));
+    const markerFailures = markers ? checkMarkers(name, code, markers) : [];
+    results.push({ name, ours: sizeOf(code), upstream, markerFailures });
   }
   return results;
 }
@@ -80,12 +93,16 @@ async function main(): Promise<number> {
   console.log(table);
   console.log("gzip: node:zlib level 9. react, react-dom, react/jsx-runtime external.");
 
+  const markerFailures = results.flatMap((result) => result.markerFailures);
+  if (markerFailures.length > 0) {
+    console.error("\nsize: tree-shaking check failed:");
+    for (const failure of markerFailures) console.error(`  - ${failure}`);
+  }
   if (report.failures.length > 0) {
     console.error(`\nsize: budget check failed (${BUDGET_FILE}):`);
     for (const failure of report.failures) console.error(`  - ${failure}`);
-    return 1;
   }
-  return 0;
+  return report.failures.length > 0 || markerFailures.length > 0 ? 1 : 0;
 }
 
 process.exitCode = await main();

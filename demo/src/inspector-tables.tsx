@@ -1,53 +1,18 @@
-import type { ReactNode } from "react";
-import { StreamStatus, type DurableStreamStatus, type Offset } from "react-durable-streams";
-import { usePoll, useStreamsRuntime } from "./runtime.js";
+import { useCallback, useSyncExternalStore, type ReactNode } from "react";
+import { StreamStatus, type RuntimeInspection } from "react-durable-streams";
+import { inspectRuntime } from "react-durable-streams/devtools";
+import { useStreamsRuntime } from "./runtime.js";
 
-interface SessionRow {
-  key: string;
-  url: string;
-  as: string;
-  live: string;
-  persist: string | null;
-  refs: number;
-  status: DurableStreamStatus;
-  offset: Offset | undefined;
-}
-
-interface ProducerRow {
-  key: string;
-  url: string;
-  id: string;
-  refs: number;
-  epoch: number;
-  nextSeq: number;
-  pendingCount: number;
-  inFlightCount: number;
-  lastOffset: Offset | undefined;
-  stopped: boolean;
+/** This tab's runtime, re-read when it says something changed (its subscribe API: no polling). */
+function useInspection(): RuntimeInspection {
+  const runtime = useStreamsRuntime();
+  const subscribe = useCallback((notify: () => void) => runtime.subscribe(notify), [runtime]);
+  return useSyncExternalStore(subscribe, () => inspectRuntime(runtime));
 }
 
 /** This tab's shared live sessions: one per stream and view shape. */
 export function SessionsTable({ highlight }: { highlight: string }): ReactNode {
-  const runtime = useStreamsRuntime();
-  const { value: rows = [] } = usePoll(
-    (): SessionRow[] =>
-      runtime.sessions.list().map(({ key, value, refs }) => {
-        const { as, live, persist } = value.view;
-        const snapshot = value.getSnapshot();
-        return {
-          key,
-          url: value.url,
-          as: as ?? "auto",
-          live,
-          persist: persist ?? null,
-          refs,
-          status: snapshot.status,
-          offset: snapshot.offset,
-        };
-      }),
-    500,
-    [runtime],
-  );
+  const rows = useInspection().sessions;
   return (
     <InspectorTable
       columns={SESSION_COLUMNS}
@@ -60,15 +25,15 @@ export function SessionsTable({ highlight }: { highlight: string }): ReactNode {
           data-testid="inspector-session"
           data-url={row.url}
           data-status={row.status}
-          data-refs={row.refs}
+          data-refs={row.subscribers}
           className={row.url === highlight ? "current" : undefined}
         >
           <td className="mono">{row.url}</td>
           <td>
             <StreamStatus className="status small" status={row.status} />
           </td>
-          <td className="num">{row.refs}</td>
-          <td>{row.as}</td>
+          <td className="num">{row.subscribers}</td>
+          <td>{row.as ?? "auto"}</td>
           <td>{row.live}</td>
           <td className="mono">{row.persist ?? "—"}</td>
           <td className="mono">{row.offset ?? "—"}</td>
@@ -80,27 +45,7 @@ export function SessionsTable({ highlight }: { highlight: string }): ReactNode {
 
 /** This tab's shared idempotent producers and their counters. */
 export function ProducersTable(): ReactNode {
-  const runtime = useStreamsRuntime();
-  const { value: rows = [] } = usePoll(
-    (): ProducerRow[] =>
-      runtime.producers.list().map(({ key, value, refs }) => {
-        const { producer, url } = value;
-        return {
-          key,
-          url,
-          id: producer.id,
-          refs,
-          epoch: producer.epoch,
-          nextSeq: producer.nextSeq,
-          pendingCount: producer.pendingCount,
-          inFlightCount: producer.inFlightCount,
-          lastOffset: producer.lastOffset,
-          stopped: producer.stopped,
-        };
-      }),
-    500,
-    [runtime],
-  );
+  const rows = useInspection().producers;
   return (
     <InspectorTable
       columns={PRODUCER_COLUMNS}
@@ -122,7 +67,7 @@ export function ProducersTable(): ReactNode {
             {row.id.length > 16 ? `${row.id.slice(0, 15)}…` : row.id}
             {row.stopped && <span className="tag">stopped</span>}
           </td>
-          <td className="num">{row.refs}</td>
+          <td className="num">{row.subscribers}</td>
           <td className="num" data-field="epoch">
             {row.epoch}
           </td>
@@ -130,10 +75,10 @@ export function ProducersTable(): ReactNode {
             {row.nextSeq}
           </td>
           <td className="num" data-field="pendingCount">
-            {row.pendingCount}
+            {row.pending}
           </td>
           <td className="num" data-field="inFlightCount">
-            {row.inFlightCount}
+            {row.inFlight}
           </td>
           <td className="mono" data-field="lastOffset">
             {row.lastOffset ?? "—"}

@@ -1,6 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { DurableStreamsProvider } from "react-durable-streams";
+import { DurableStreamsDevtools } from "react-durable-streams/devtools";
 import { App } from "./app.js";
 import { checkpoints, client } from "./streams.js";
 import "./styles.css";
@@ -14,6 +15,7 @@ createRoot(root).render(
   <StrictMode>
     <DurableStreamsProvider client={client} checkpoints={checkpoints}>
       <App />
+      <DurableStreamsDevtools />
     </DurableStreamsProvider>
   </StrictMode>,
 );

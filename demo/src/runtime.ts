@@ -4,8 +4,8 @@ export { useStreamsRuntime } from "react-durable-streams";
 
 /**
  * Calls `read` now and every `intervalMs` while mounted (and again when a
- * dependency changes), keeping the latest value or error. For the inspector,
- * which watches registries that have no change events.
+ * dependency changes), keeping the latest value or error. For the inspector's
+ * looks outside the runtime (the server's HEAD, a stored checkpoint by key).
  */
 export function usePoll<T>(
   read: () => T | Promise<T>,

@@ -49,6 +49,7 @@ export function producerCore(
   const listeners = producerListeners(producerId);
   const { changed } = listeners;
   let lastOffset: string | undefined;
+  let lastError: DurableStreamError | undefined;
   let bufferedMessages = 0;
   let bufferedBytes = 0;
   /** Set by detach() and close(): no more appends. */
@@ -283,6 +284,7 @@ export function producerCore(
     };
     const failure = deliveryFailure(asProducerError(error, url), info, outcomeUnknown, url);
     seq.failed(batch, failure, outcomeUnknown);
+    lastError = failure;
     settle(batch);
     batch.fail(failure);
     listeners.failed(failure, info);
@@ -335,6 +337,9 @@ export function producerCore(
     },
     get lastOffset() {
       return lastOffset;
+    },
+    get lastError() {
+      return lastError;
     },
     get stopped() {
       return stopReason !== undefined;

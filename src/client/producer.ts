@@ -1,3 +1,4 @@
+import type { DurableStreamError } from "./errors.js";
 import type { ProducerMessage } from "./producer-batch.js";
 import { producerCore, type ProducerCore } from "./producer-core.js";
 import {
@@ -68,6 +69,10 @@ export class IdempotentProducer {
   /** The highest offset the server acknowledged for this producer's data. */
   get lastOffset(): string | undefined {
     return this.core.lastOffset;
+  }
+  /** The last batch failure, kept after later batches succeed (for diagnostics). */
+  get lastError(): DurableStreamError | undefined {
+    return this.core.lastError;
   }
   /** Whether the producer stopped (detached, closed, fenced, or its stream closed). */
   get stopped(): boolean {

@@ -56,6 +56,8 @@ export interface ReadSession {
   contentType: string | undefined;
   /** HTTP status of the first response. */
   status: number;
+  /** Body bytes received so far (response bodies and SSE streams, as sent). */
+  bytesReceived: number;
   /** The transport loop, once. Ends at up to date (`live: "off"`), at close, or on cancel. */
   chunks(): AsyncGenerator<RawChunk>;
   /** Stops the read; iteration ends quietly. */
@@ -118,6 +120,7 @@ export async function openReadSession(
     closed: false,
     contentType: knownContentType,
     status: 0,
+    bytesReceived: 0,
     cancel,
     async *chunks() {
       try {
@@ -222,6 +225,7 @@ export async function openReadSession(
         );
         if (result.done) break;
         let bytes = result.value;
+        session.bytesReceived += bytes.length;
         if (skip > 0) {
           const dropped = Math.min(skip, bytes.length);
           bytes = bytes.subarray(dropped);
@@ -285,7 +289,7 @@ export async function openReadSession(
         }
         const json = isJsonContentType(session.contentType);
         const signal = combineSignals(sessionSignal, interruption.signal)!;
-        for await (const batch of sseBatches(body, headers, url, json, signal)) {
+        for await (const batch of sseBatches(body, headers, url, json, signal, session)) {
           openedAt ??= Date.now();
           failures = 0;
           const { payload } = batch;

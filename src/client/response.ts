@@ -54,6 +54,10 @@ export class StreamResponse {
   get startOffset(): Offset {
     return this.session.startOffset;
   }
+  /** Body bytes received so far by this read, as the server sent them (for diagnostics). */
+  get bytesReceived(): number {
+    return this.session.bytesReceived;
+  }
   /** The offset after everything consumed so far. */
   get offset(): Offset {
     return this.session.offset;

@@ -27,6 +27,7 @@ export async function* sseBatches(
   url: string,
   json: boolean,
   signal: AbortSignal,
+  received: { bytesReceived: number } = { bytesReceived: 0 },
 ): AsyncGenerator<SseBatch> {
   const base64 = headers.get(STREAM_SSE_DATA_ENCODING)?.trim().toLowerCase() === "base64";
   const parser = new SseParser();
@@ -37,6 +38,7 @@ export async function* sseBatches(
       // A broken connection is transient: the session reconnects from the last control event.
       const result = await readBody(reader, signal, url, `SSE connection to ${url} broke`);
       if (result.done) return;
+      received.bytesReceived += result.value.length;
       for (const { event, data } of parser.push(result.value)) {
         if (event === "data") held.push(data);
         if (event !== "control") continue;

@@ -22,5 +22,12 @@ export { RenderScheduler, type Throttle } from "./scheduler.js";
 export { LiveSession, type LiveSessionOptions } from "./session.js";
 export { SharedRegistry, type Lifecycle } from "./registry.js";
 export { SharedProducer, tabProducerId } from "./producers.js";
+export {
+  inspectRuntime,
+  type CheckpointInspection,
+  type ProducerInspection,
+  type RuntimeInspection,
+  type SessionInspection,
+} from "./inspection.js";
 export { StreamsRuntime, type StreamsRuntimeOptions, type ViewShape } from "./runtime.js";
 export { initialSnapshot, type StreamSnapshot, type DurableStreamStatus } from "./status.js";

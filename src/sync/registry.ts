@@ -20,7 +20,11 @@ interface Entry<T extends Lifecycle> {
 export class SharedRegistry<T extends Lifecycle> {
   private readonly entries = new Map<string, Entry<T>>();
 
-  constructor(private readonly gracePeriodMs: number) {}
+  /** `onChange` hears every entry added, removed, acquired or released (for inspectors). */
+  constructor(
+    private readonly gracePeriodMs: number,
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   /** The resource for `key`, created (not started) if there is none. No I/O. */
   get(key: string, create: () => T): T {
@@ -30,6 +34,7 @@ export class SharedRegistry<T extends Lifecycle> {
       this.entries.set(key, entry);
       // Created but never acquired (a render that was thrown away): forget it after the grace period.
       this.scheduleRelease(key, entry);
+      this.onChange();
     }
     return entry.value;
   }
@@ -47,12 +52,14 @@ export class SharedRegistry<T extends Lifecycle> {
     entry.timer = undefined;
     entry.refs++;
     if (entry.refs === 1) value.start();
+    this.onChange();
     let released = false;
     return () => {
       if (released) return;
       released = true;
       entry.refs--;
       if (entry.refs === 0) this.scheduleRelease(key, entry);
+      this.onChange();
     };
   }
 
@@ -71,6 +78,7 @@ export class SharedRegistry<T extends Lifecycle> {
     const entries = [...this.entries.values()];
     this.entries.clear();
     for (const entry of entries) if (entry.timer !== undefined) clearTimeout(entry.timer);
+    if (entries.length > 0) this.onChange();
     await Promise.all(entries.map((entry) => entry.value.stop()));
   }
 
@@ -80,6 +88,7 @@ export class SharedRegistry<T extends Lifecycle> {
       entry.timer = undefined;
       if (entry.refs > 0 || this.entries.get(key) !== entry) return;
       this.entries.delete(key);
+      this.onChange();
       void entry.value.stop();
     }, this.gracePeriodMs);
   }

@@ -3,6 +3,7 @@ import { memoryCheckpoints, type CheckpointStore } from "./checkpoint-store.js";
 import { SharedProducer, tabProducerId } from "./producers.js";
 import type { ReadAs, StreamReducer } from "./reducers.js";
 import { SharedRegistry } from "./registry.js";
+import { ChangeFeed, observedCheckpoints, type CheckpointInspection } from "./inspection.js";
 import { checkRuntimeOptions } from "./option-checks.js";
 import { RenderScheduler, type Throttle } from "./scheduler.js";
 import { LiveSession } from "./session.js";
@@ -48,16 +49,49 @@ export class StreamsRuntime {
   readonly gracePeriodMs: number;
   private readonly checkpointIntervalMs: number;
   private storeFailureReported = false;
+  private readonly feed = new ChangeFeed();
+  private readonly seenCheckpointRecords = new Map<string, CheckpointInspection>();
 
   constructor(options: StreamsRuntimeOptions) {
     checkRuntimeOptions(options);
     this.client = options.client;
-    this.checkpoints = options.checkpoints ?? memoryCheckpoints();
+    this.checkpoints = observedCheckpoints(
+      options.checkpoints ?? memoryCheckpoints(),
+      (key, record) => {
+        if (record) {
+          const { url, offset, closed, savedAt } = record;
+          this.seenCheckpointRecords.set(key, { key, url, offset, closed, savedAt });
+        } else {
+          this.seenCheckpointRecords.delete(key);
+        }
+        this.feed.changed();
+      },
+    );
     this.gracePeriodMs = options.gracePeriodMs ?? 3000;
     this.throttle = options.throttle ?? "frame";
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
-    this.sessions = new SharedRegistry(this.gracePeriodMs);
-    this.producers = new SharedRegistry(this.gracePeriodMs);
+    this.sessions = new SharedRegistry(this.gracePeriodMs, this.feed.changed);
+    this.producers = new SharedRegistry(this.gracePeriodMs, this.feed.changed);
+  }
+
+  /**
+   * Calls `listener` after anything an inspector shows changed (sessions,
+   * their status and traffic, producers, checkpoints), at most once per task.
+   * Returns the unsubscribe function. For devtools (`inspectRuntime` from
+   * `react-durable-streams/devtools` reads the picture): no polling needed.
+   */
+  subscribe(listener: () => void): () => void {
+    return this.feed.subscribe(listener);
+  }
+
+  /** A number that changes whenever anything an inspector shows changed. */
+  get version(): number {
+    return this.feed.version;
+  }
+
+  /** The checkpoints this page read or wrote, as last seen, by key (for inspectors). */
+  get seenCheckpoints(): ReadonlyMap<string, CheckpointInspection> {
+    return this.seenCheckpointRecords;
   }
 
   /**
@@ -99,17 +133,15 @@ export class StreamsRuntime {
 
   producer(url: string, id: string | undefined, options: ProducerOptions): SharedProducer {
     const producerId = id ?? tabProducerId();
-    return this.producers.get(
-      JSON.stringify([url, producerId]),
-      () => new SharedProducer(this.client, url, producerId, options),
+    return this.producers.get(JSON.stringify([url, producerId]), () =>
+      this.createProducer(url, producerId, options),
     );
   }
 
   retainProducer(url: string, id: string | undefined, options: ProducerOptions): () => void {
     const producerId = id ?? tabProducerId();
-    return this.producers.acquire(
-      JSON.stringify([url, producerId]),
-      () => new SharedProducer(this.client, url, producerId, options),
+    return this.producers.acquire(JSON.stringify([url, producerId]), () =>
+      this.createProducer(url, producerId, options),
     );
   }
 
@@ -136,7 +168,14 @@ export class StreamsRuntime {
       pauseWhenHidden: shape.pauseWhenHidden,
       checkpointIntervalMs: this.checkpointIntervalMs,
       onStoreError: (error) => this.reportStoreFailure(error),
+      onActivity: this.feed.changed,
     });
+  }
+
+  private createProducer(url: string, id: string, options: ProducerOptions): SharedProducer {
+    const shared = new SharedProducer(this.client, url, id, options);
+    shared.producer.on("change", this.feed.changed);
+    return shared;
   }
 
   private reportStoreFailure(error: unknown): void {

@@ -19,6 +19,7 @@ import { TextLog } from "./text-log.js";
 import { recoveryFor } from "./recovery.js";
 import { restartWait } from "./restart-wait.js";
 import { restoreCheckpoint } from "./restore.js";
+import { SessionTraffic } from "./session-traffic.js";
 import { initialSnapshot, type StreamSnapshot, type DurableStreamStatus } from "./status.js";
 
 /** Everything one shared live view needs. */
@@ -41,6 +42,8 @@ export interface LiveSessionOptions<Item, State> {
   checkpointIntervalMs: number;
   /** Called when the checkpoint store fails (the view goes on from memory). */
   onStoreError?: ((error: unknown) => void) | undefined;
+  /** Called on every change and every batch received, committed or not (for inspectors). */
+  onActivity?: (() => void) | undefined;
 }
 
 /** A state and the offset and cursor it corresponds to. */
@@ -80,6 +83,8 @@ export class LiveSession<Item = unknown, State = unknown> {
   private wake: (() => void) | undefined;
   private settled!: () => void;
   private log: TextLog | undefined;
+  /** What this session has received, and its last failure (for inspectors). */
+  readonly traffic = new SessionTraffic();
   /** Whether {@link ready} has resolved. */
   isReady = false;
   /** Resolves once the view has restored and caught up once, or failed. For Suspense. */
@@ -257,13 +262,18 @@ export class LiveSession<Item = unknown, State = unknown> {
       },
     );
     this.resolveReadAs(response);
-    for await (const { items, meta } of reducerBatches<Item>(response, this.as!)) {
-      this.apply(items, meta);
-      if (meta.closed) {
-        await this.writer?.flush();
-        this.settled();
-        return true;
+    this.traffic.readStarted(response);
+    try {
+      for await (const { items, meta } of reducerBatches<Item>(response, this.as!)) {
+        this.apply(items, meta);
+        if (meta.closed) {
+          await this.writer?.flush();
+          this.settled();
+          return true;
+        }
       }
+    } finally {
+      this.traffic.readEnded();
     }
     if (live === "off" && !signal.aborted) {
       this.settled();
@@ -286,6 +296,8 @@ export class LiveSession<Item = unknown, State = unknown> {
     const reducer =
       this.reducer ?? (defaultReducer(this.as ?? "json") as StreamReducer<Item, State>);
     const state = items.length > 0 ? reducer(this.working.state, items, meta) : this.working.state;
+    this.traffic.messages += items.length;
+    this.options.onActivity?.();
     if (this.textLog && items.length > 0 && typeof state === "string") {
       this.textLog.append((items as readonly unknown[]).join(""), state.length);
     }
@@ -354,6 +366,7 @@ export class LiveSession<Item = unknown, State = unknown> {
   /** After a failed read: start over, reconnect with backoff, or stop in `error` until `retry()`. */
   private async recover(error: unknown, signal: AbortSignal): Promise<void> {
     const failure = error instanceof Error ? error : new Error(String(error));
+    this.traffic.failed(failure);
     const recovery = recoveryFor(error, {
       hasOffset: this.consistent.offset !== undefined,
       failures: this.failures,
@@ -422,6 +435,8 @@ export class LiveSession<Item = unknown, State = unknown> {
 
   private commit(change: Partial<StreamSnapshot<State>>): void {
     this.snapshot = { ...this.snapshot, ...change };
+    if (change.error) this.traffic.failed(change.error);
     for (const listener of [...this.listeners]) listener();
+    this.options.onActivity?.();
   }
 }

@@ -5,6 +5,7 @@ import * as idb from "../../src/idb/index.js";
 import * as query from "../../src/query/index.js";
 import * as root from "../../src/react/index.js";
 import * as virtual from "../../src/virtual/index.js";
+import * as devtools from "../../src/devtools/index.js";
 
 /**
  * The values each entry point exports, pinned: adding or removing a public
@@ -62,6 +63,7 @@ describe("public API", () => {
     ["react-durable-streams/idb", idb, ["indexedDbCheckpoints"]],
     ["react-durable-streams/query", query, ["durableStreamQueryOptions"]],
     ["react-durable-streams/virtual", virtual, ["VirtualStreamList"]],
+    ["react-durable-streams/devtools", devtools, ["DurableStreamsDevtools", "inspectRuntime"]],
   ])("%s exports exactly its list", (_entry, module, expected) => {
     expect(names(module)).toEqual([...expected].sort());
   });

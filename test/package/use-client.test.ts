@@ -28,6 +28,7 @@ describe('"use client" in dist/', () => {
   it("marks exactly the provider, the hooks and the stateful components", () => {
     const marked = scripts(DIST).filter(startsWithUseClient).sort();
     expect(marked).toEqual([
+      "devtools/devtools.js",
       "react/context.js",
       "react/provider.js",
       "react/stream-list.js",
@@ -40,7 +41,14 @@ describe('"use client" in dist/', () => {
   });
 
   it("leaves the entry points unmarked, so the client stays usable in server components", () => {
-    for (const entry of ["index.js", "client.js", "idb.js", "query.js", "virtual.js"]) {
+    for (const entry of [
+      "index.js",
+      "client.js",
+      "idb.js",
+      "query.js",
+      "virtual.js",
+      "devtools.js",
+    ]) {
       expect(startsWithUseClient(entry), entry).toBe(false);
     }
     expect(scripts(join(DIST, "client")).length).toBeGreaterThan(10);

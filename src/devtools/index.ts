@@ -1,0 +1,12 @@
+/**
+ * `react-durable-streams/devtools`: a panel showing this tab's live sessions,
+ * producers and checkpoints. Apps that never import this entry never bundle it.
+ */
+export { DurableStreamsDevtools, type DurableStreamsDevtoolsProps } from "./devtools.js";
+export {
+  inspectRuntime,
+  type CheckpointInspection,
+  type ProducerInspection,
+  type RuntimeInspection,
+  type SessionInspection,
+} from "../sync/index.js";
