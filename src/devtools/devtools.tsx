@@ -9,7 +9,7 @@ import {
   mutedStyle,
   panelStyle,
   toggleStyle,
-  type Corner,
+  type DevtoolsPosition,
 } from "./styles.js";
 import { CheckpointsTable, ProducersTable, SessionsTable } from "./tables.js";
 import { useNow } from "./use-now.js";
@@ -20,7 +20,7 @@ export interface DurableStreamsDevtoolsProps {
   /** Open the panel on first render. Default false. */
   initialIsOpen?: boolean;
   /** The corner the button and panel sit in. Default `"bottom-right"`. */
-  position?: Corner;
+  position?: DevtoolsPosition;
   /** The most often the open panel re-renders, in ms. Default 250. */
   refreshMs?: number;
 }

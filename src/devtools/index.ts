@@ -3,6 +3,7 @@
  * producers and checkpoints. Apps that never import this entry never bundle it.
  */
 export { DurableStreamsDevtools, type DurableStreamsDevtoolsProps } from "./devtools.js";
+export type { DevtoolsPosition } from "./styles.js";
 export {
   inspectRuntime,
   type CheckpointInspection,

@@ -4,12 +4,14 @@ import type { CSSProperties } from "react";
  * Inline styles: the panel needs no stylesheet import and stays out of the
  * app's CSS. System colours so it reads in light and dark pages alike.
  */
-export type Corner = "bottom-right" | "bottom-left" | "top-right" | "top-left";
+
+/** Where the devtools button and panel sit. */
+export type DevtoolsPosition = "bottom-right" | "bottom-left" | "top-right" | "top-left";
 
 const FONT = "12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
 const Z_INDEX = 2147483000;
 
-export function cornerStyle(corner: Corner, inset: number): CSSProperties {
+export function cornerStyle(corner: DevtoolsPosition, inset: number): CSSProperties {
   const [vertical, horizontal] = corner.split("-") as ["top" | "bottom", "left" | "right"];
   return { position: "fixed", [vertical]: inset, [horizontal]: inset, zIndex: Z_INDEX };
 }
