@@ -29,6 +29,7 @@ export const CONSUMERS: readonly Consumer[] = [
     entry: consumer("client-producer.ts"),
     upstreamEntry: consumer("upstream-producer.ts"),
   },
+  { name: "react-reader", entry: consumer("react-reader.tsx") },
   // An app that does not import the devtools entry does not bundle it.
   { name: "react-app", entry: consumer("react-app.tsx"), markers: { [DEVTOOLS_MARKER]: false } },
   { name: "react-all", entry: consumer("react-all.ts") },

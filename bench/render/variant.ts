@@ -5,6 +5,7 @@ import type { Origin } from "./origin-server.js";
 import { checkTokens, type TokenCheck } from "./check.js";
 import { epochNow, type PageResult, type ThrottleParam } from "./protocol.js";
 import { writeTokens, type Pace, type WriteResult } from "./writer.js";
+import { IdempotentProducer } from "../../src/client/index.js";
 
 /** One row of the benchmark: a render throttle. */
 export interface Variant {
@@ -111,7 +112,7 @@ export async function runVariant(setup: Setup, variant: Variant): Promise<Varian
     const metricsBefore = await mainThreadTime(cdp);
     await page.evaluate(() => window.__renderBench?.start());
 
-    const producer = stream.producer(`render-bench-${name}`);
+    const producer = new IdempotentProducer(stream, `render-bench-${name}`);
     producer.on("error", (error) => failures.push(`producer error: ${error.message}`));
     const write = await writeTokens(producer, pace);
     await producer.detach();

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type {
-  DurableStream,
-  DurableStreamClient,
+import {
   IdempotentProducer,
+  type DurableStream,
+  type DurableStreamClient,
 } from "../../src/client/index.js";
 import { AdapterError, requiredString, type Command, type Result } from "./protocol.js";
 
@@ -133,7 +133,7 @@ async function throughputAppend(
   await stream.create({ contentType: "application/octet-stream" });
   // Message by message through the exactly-once path, as ADAPTER.md §10 describes the
   // TypeScript adapter doing: batching is the producer's work, not the adapter's.
-  const producer = stream.producer(`bench-${randomUUID()}`, { autoClaim: true });
+  const producer = new IdempotentProducer(stream, `bench-${randomUUID()}`, { autoClaim: true });
   const message = payload(size, undefined);
   try {
     for (let i = 0; i < count; i++) {

@@ -1,4 +1,5 @@
 import {
+  IdempotentProducer,
   DurableStreamClient,
   type CreateOptions,
   type DurableStream,
@@ -269,9 +270,11 @@ function validate(command: Command): Result {
       if (typeof options[key] === "number") producerOptions[key] = options[key];
     }
     const id = typeof options.producerId === "string" ? options.producerId : "validate";
-    new DurableStreamClient({ baseUrl: "http://127.0.0.1" })
-      .stream("/validate")
-      .producer(id, producerOptions);
+    new IdempotentProducer(
+      new DurableStreamClient({ baseUrl: "http://127.0.0.1" }).stream("/validate"),
+      id,
+      producerOptions,
+    );
     return { type: "validate", success: true };
   }
   throw new AdapterError("NOT_SUPPORTED", `validate: unsupported target ${String(options.target)}`);

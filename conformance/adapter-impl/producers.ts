@@ -1,4 +1,8 @@
-import type { DurableStream, IdempotentProducer, ProducerOptions } from "../../src/client/index.js";
+import {
+  IdempotentProducer,
+  type DurableStream,
+  type ProducerOptions,
+} from "../../src/client/index.js";
 import {
   AdapterError,
   booleanField,
@@ -79,7 +83,8 @@ export class ProducerCommands {
 
   private create(command: Command, options: ProducerOptions): IdempotentProducer {
     const headers = stringMap(command, "headers");
-    const producer = this.streamFor(requiredString(command, "path")).producer(
+    const producer = new IdempotentProducer(
+      this.streamFor(requiredString(command, "path")),
       requiredString(command, "producerId"),
       {
         ...options,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  IdempotentProducer,
   StreamNotFoundError,
   type DurableStream,
   type DurableStreamClient,
@@ -118,7 +119,9 @@ export class Generations {
 
   private async run(info: GenerationInfo, from: number): Promise<void> {
     const stream: DurableStream = this.client.stream(info.url);
-    const producer = stream.producer(`model-${info.id}-${this.runId}`, { lingerMs: 5 });
+    const producer = new IdempotentProducer(stream, `model-${info.id}-${this.runId}`, {
+      lingerMs: 5,
+    });
     producer.on("error", (error) => console.error(`[demo] ${info.url}: ${error.message}`));
     const signal = this.controller.signal;
     const started = performance.now();

@@ -3,7 +3,7 @@ import { InvalidArgumentError, requireArgument, type DurableStreamError } from "
 import type { DynamicRecord } from "./options.js";
 import type { ProducerMessage } from "./producer-batch.js";
 
-/** Options of an idempotent producer (`stream.producer(id, options)`). */
+/** Options of an idempotent producer (`new IdempotentProducer(stream, id, options)`). */
 export interface ProducerOptions {
   /** On a stale epoch (403), claim the server's epoch + 1 and resend. Default false. */
   autoClaim?: boolean;
@@ -71,6 +71,8 @@ export type ProducerListener = ProducerErrorListener | ProducerChangeListener;
 export interface ProducerHost {
   readonly context: ClientContext;
   readonly url: string;
+  /** The content type the handle already knows, if any. */
+  readonly knownContentType: string | undefined;
   /** The stream's content type, learned with a HEAD if not known yet. */
   contentType(): Promise<string>;
 }

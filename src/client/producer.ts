@@ -1,4 +1,5 @@
 import type { DurableStreamError } from "./errors.js";
+import type { DurableStream } from "./stream.js";
 import type { ProducerMessage } from "./producer-batch.js";
 import { producerCore, type ProducerCore } from "./producer-core.js";
 import {
@@ -39,15 +40,19 @@ export type { ProducerChangeListener, ProducerErrorInfo, ProducerErrorListener, 
 export class IdempotentProducer {
   private readonly core: ProducerCore;
 
-  /** @internal Use `stream.producer(id, options)`. */
+  /**
+   * A producer writing to `stream` as `id` (sent as `Producer-Id`; it names
+   * the writer across restarts, so give each concurrent writer its own).
+   * No I/O until the first append.
+   */
   constructor(
-    host: ProducerHost,
+    stream: DurableStream,
     /** The producer id sent as `Producer-Id`. */
     readonly id: string,
     options: ProducerOptions = {},
-    knownContentType?: string,
   ) {
-    this.core = producerCore(host, id, resolveProducerSettings(id, options), knownContentType);
+    const host = stream.producerHost;
+    this.core = producerCore(host, id, resolveProducerSettings(id, options), host.knownContentType);
   }
 
   /** The current epoch. */

@@ -19,8 +19,7 @@ import { discardBody, sendRequest, type RequestSpec } from "./http.js";
 import type { Offset } from "./offset.js";
 import type { CallOptions } from "./options.js";
 import type { ReadOptions } from "./read-options.js";
-import { IdempotentProducer, type ProducerHost } from "./producer.js";
-import type { ProducerOptions } from "./producer-options.js";
+import type { ProducerHost } from "./producer-options.js";
 import { openReadSession, type ReadSessionObserver } from "./read-session.js";
 import { StreamResponse } from "./response.js";
 
@@ -261,17 +260,17 @@ export class DurableStream {
   }
 
   /**
-   * An idempotent producer writing to this stream: exactly once, batched and
-   * pipelined. `id` names the writer across restarts; give each concurrent
-   * writer its own.
+   * @internal What `new IdempotentProducer(stream, id, options)` needs from
+   * this handle. The handle references no producer code, so an app that only
+   * reads does not bundle the producer.
    */
-  producer(id: string, options?: ProducerOptions): IdempotentProducer {
-    const host: ProducerHost = {
+  get producerHost(): ProducerHost {
+    return {
       context: this.context,
       url: this.url,
+      knownContentType: this.knownContentType,
       contentType: () => this.resolveContentType({}),
     };
-    return new IdempotentProducer(host, id, options, this.knownContentType);
   }
 
   private send(spec: Omit<RequestSpec, "url" | "call">, call: CallOptions): Promise<Response> {

@@ -1,4 +1,8 @@
-import type { DurableStreamClient, IdempotentProducer, ProducerOptions } from "../client/index.js";
+import {
+  IdempotentProducer,
+  type DurableStreamClient,
+  type ProducerOptions,
+} from "../client/index.js";
 import { onPageExit } from "./page-exit.js";
 import type { Lifecycle } from "./registry.js";
 
@@ -78,7 +82,7 @@ export class SharedProducer implements Lifecycle {
     const stream = client.stream(url);
     const epochKey = JSON.stringify([stream.url, id]);
     const epoch = nextEpoch(epochKey, options.epoch ?? 0);
-    this.producer = stream.producer(id, { ...options, epoch });
+    this.producer = new IdempotentProducer(stream, id, { ...options, epoch });
     rememberEpoch(epochKey, epoch);
     // autoClaim may move to a higher epoch; the next producer must start above it.
     this.producer.on("change", () => rememberEpoch(epochKey, this.producer.epoch));

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  IdempotentProducer,
   Offset,
   UnauthorizedError,
   type DurableStreamClient,
@@ -348,9 +349,11 @@ describe("onUnauthorized: refresh and send once more", () => {
     const client = gatedClient(gate, credentials);
     const path = uniquePath("auth-producer");
     await directClient().createStream(path, { contentType: "text/plain" });
-    const producer = client
-      .stream(path, { contentType: "text/plain" })
-      .producer("p1", { autoClaim: true });
+    const producer = new IdempotentProducer(
+      client.stream(path, { contentType: "text/plain" }),
+      "p1",
+      { autoClaim: true },
+    );
     const errors: unknown[] = [];
     producer.on("error", (error) => errors.push(error));
 

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from "vitest";
-import { ProducerBufferFullError } from "../../src/client/index.js";
+import { IdempotentProducer, ProducerBufferFullError } from "../../src/client/index.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import { thrown } from "../support/caught.js";
 import { Wire, readBackJson, readBackText } from "../support/producer-wire.js";
@@ -18,7 +18,10 @@ async function setup(contentType = "text/plain") {
 describe("backpressure", () => {
   it("maxBufferedMessages counts batches on the wire too, until they are acknowledged", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("bp-1", { lingerMs: 0, maxBufferedMessages: 3 });
+    const producer = new IdempotentProducer(stream, "bp-1", {
+      lingerMs: 0,
+      maxBufferedMessages: 3,
+    });
     const hold = wire.hold((r) => r.method === "POST");
     expect(producer.tryAppend("a")).toBe(true);
     expect(producer.tryAppend("b")).toBe(true);
@@ -42,7 +45,10 @@ describe("backpressure", () => {
 
   it("maxBufferedBytes bounds the bytes not yet acknowledged", async () => {
     const { path, stream } = await setup();
-    const producer = stream.producer("bp-2", { lingerMs: 60_000, maxBufferedBytes: 10 });
+    const producer = new IdempotentProducer(stream, "bp-2", {
+      lingerMs: 60_000,
+      maxBufferedBytes: 10,
+    });
     expect(producer.tryAppend("123456")).toBe(true);
     expect(producer.tryAppend("12345")).toBe(false); // 11 > 10
     expect(producer.tryAppend("1234")).toBe(true); // exactly 10
@@ -65,7 +71,10 @@ describe("backpressure", () => {
 
   it("measures JSON messages by their serialised size", async () => {
     const { path, stream } = await setup("application/json");
-    const producer = stream.producer("bp-3", { lingerMs: 60_000, maxBufferedBytes: 20 });
+    const producer = new IdempotentProducer(stream, "bp-3", {
+      lingerMs: 60_000,
+      maxBufferedBytes: 20,
+    });
     expect(producer.tryAppend({ k: "0123456789" })).toBe(true); // {"k":"0123456789"}: 18 bytes
     expect(producer.tryAppend("xy")).toBe(false); // "xy": 4 more bytes
     expect(producer.tryAppend(1)).toBe(true);
@@ -76,7 +85,10 @@ describe("backpressure", () => {
   it("measures by bytes before the content type is known (no HEAD has answered yet)", async () => {
     const { path } = await setup("application/json");
     const stream = testClient(server()).stream(path);
-    const producer = stream.producer("bp-4", { lingerMs: 60_000, maxBufferedBytes: 30 });
+    const producer = new IdempotentProducer(stream, "bp-4", {
+      lingerMs: 60_000,
+      maxBufferedBytes: 30,
+    });
     // 20 characters but 40 UTF-8 bytes: more than the limit however it is counted.
     expect(producer.tryAppend("éééééééééééééééééééé")).toBe(false);
     expect(producer.tryAppend({ big: "x".repeat(40) })).toBe(false);
@@ -87,7 +99,10 @@ describe("backpressure", () => {
 
   it("never sends a refused message", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("bp-5", { lingerMs: 60_000, maxBufferedMessages: 2 });
+    const producer = new IdempotentProducer(stream, "bp-5", {
+      lingerMs: 60_000,
+      maxBufferedMessages: 2,
+    });
     const accepted: string[] = [];
     for (let i = 0; i < 10; i++) if (producer.tryAppend(`${i};`)) accepted.push(`${i};`);
     expect(accepted).toEqual(["0;", "1;"]);

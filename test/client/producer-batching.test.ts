@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from "vitest";
-import { InvalidArgumentError } from "../../src/client/index.js";
+import { IdempotentProducer, InvalidArgumentError } from "../../src/client/index.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import {
   Wire,
@@ -25,7 +25,7 @@ async function setup(contentType: string) {
 describe("producer id, epoch and sequence", () => {
   it("sends all three producer headers on every request, one sequence number per batch", async () => {
     const { wire, path, stream } = await setup("text/plain");
-    const producer = stream.producer("writer-1", { lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "writer-1", { lingerMs: 0 });
     producer.append("a");
     producer.append("b"); // same task: same batch
     await producer.flush();
@@ -51,7 +51,7 @@ describe("producer id, epoch and sequence", () => {
 
   it("starts at the configured epoch; restart() starts the next epoch at sequence 0", async () => {
     const { wire, path, stream } = await setup("text/plain");
-    const producer = stream.producer("writer-2", { epoch: 3, lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "writer-2", { epoch: 3, lingerMs: 0 });
     const errors = collectErrors(producer);
     producer.append("one;");
     await producer.flush();
@@ -80,7 +80,7 @@ describe("producer id, epoch and sequence", () => {
 describe("message encoding", () => {
   it("wraps each JSON message once, so an array stays one message", async () => {
     const { wire, path, stream } = await setup("application/json");
-    const producer = stream.producer("json-1", { lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "json-1", { lingerMs: 60_000 });
     producer.append("text");
     producer.append(42);
     producer.append(null);
@@ -104,7 +104,7 @@ describe("message encoding", () => {
 
   it("concatenates bytes and text on a byte stream", async () => {
     const { wire, path, stream } = await setup("application/octet-stream");
-    const producer = stream.producer("bytes-1", { lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "bytes-1", { lingerMs: 60_000 });
     producer.append(new Uint8Array([0, 1, 2, 255]));
     producer.append("hé");
     producer.append(new Uint8Array([7]));
@@ -115,7 +115,7 @@ describe("message encoding", () => {
 
   it("concatenates text on a text stream", async () => {
     const { path, stream } = await setup("text/plain");
-    const producer = stream.producer("text-1", { lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "text-1", { lingerMs: 60_000 });
     for (const word of ["the ", "quick ", "brown ", "fox"]) producer.append(word);
     await producer.flush();
     expect(await readBackText(server().url, path)).toBe("the quick brown fox");
@@ -123,7 +123,7 @@ describe("message encoding", () => {
 
   it("refuses a non-text value on a non-JSON stream at append time", async () => {
     const { wire, stream } = await setup("text/plain");
-    const producer = stream.producer("text-2");
+    const producer = new IdempotentProducer(stream, "text-2");
     expect(() => producer.append({ not: "text" })).toThrow(InvalidArgumentError);
     expect(producer.pendingCount).toBe(0);
     await producer.flush();
@@ -135,7 +135,7 @@ describe("message encoding", () => {
     const wire = new Wire();
     const stream = testClient(server(), { fetch: wire.fetch }).stream(path);
     expect(stream.contentType).toBeUndefined();
-    const producer = stream.producer("json-2", { lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "json-2", { lingerMs: 0 });
     producer.append({ x: 1 });
     producer.append("s");
     await producer.flush();
@@ -148,7 +148,10 @@ describe("message encoding", () => {
 describe("batching", () => {
   it("sends a batch as soon as it reaches maxBatchBytes, without waiting for the linger time", async () => {
     const { wire, path, stream } = await setup("text/plain");
-    const producer = stream.producer("size-1", { maxBatchBytes: 10, lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "size-1", {
+      maxBatchBytes: 10,
+      lingerMs: 60_000,
+    });
     for (const chunk of ["aaaaa", "bbbbb", "ccccc", "ddddd"]) producer.append(chunk);
     await vi.waitFor(() => expect(wire.producerPosts.length).toBe(2), { timeout: 5000 });
     expect(wire.producerPosts.map(bodyText)).toEqual(["aaaaabbbbb", "cccccddddd"]);
@@ -163,7 +166,10 @@ describe("batching", () => {
 
   it("sends a batch as soon as it holds maxBatchItems messages", async () => {
     const { wire, path, stream } = await setup("application/json");
-    const producer = stream.producer("items-1", { maxBatchItems: 3, lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "items-1", {
+      maxBatchItems: 3,
+      lingerMs: 60_000,
+    });
     for (let n = 1; n <= 7; n++) producer.append({ n });
     await vi.waitFor(() => expect(wire.producerPosts.length).toBe(2), { timeout: 5000 });
     expect(wire.producerPosts.map(bodyText)).toEqual([
@@ -179,7 +185,10 @@ describe("batching", () => {
 
   it("keeps the messages that do not fill a batch lingering when the limit is reached", async () => {
     const { wire, stream } = await setup("text/plain");
-    const producer = stream.producer("size-2", { maxBatchBytes: 10, lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "size-2", {
+      maxBatchBytes: 10,
+      lingerMs: 60_000,
+    });
     producer.append("111111");
     producer.append("222222"); // 12 bytes pending: the first batch is full
     await vi.waitFor(() => expect(wire.producerPosts.length).toBe(1), { timeout: 5000 });
@@ -191,7 +200,10 @@ describe("batching", () => {
 
   it("sends a message larger than maxBatchBytes alone", async () => {
     const { wire, stream } = await setup("text/plain");
-    const producer = stream.producer("size-3", { maxBatchBytes: 4, lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "size-3", {
+      maxBatchBytes: 4,
+      lingerMs: 60_000,
+    });
     producer.append("ab");
     producer.append("0123456789");
     producer.append("cd");
@@ -201,7 +213,7 @@ describe("batching", () => {
 
   it("sends what lingered once lingerMs expires, in one batch", async () => {
     const { wire, path, stream } = await setup("text/plain");
-    const producer = stream.producer("linger-1", { lingerMs: 100 });
+    const producer = new IdempotentProducer(stream, "linger-1", { lingerMs: 100 });
     producer.append("x");
     producer.append("y");
     expect(wire.producerPosts.length).toBe(0);
@@ -214,7 +226,7 @@ describe("batching", () => {
 
   it("with lingerMs 0 sends what one task appended as one batch, without flush()", async () => {
     const { wire, stream } = await setup("text/plain");
-    const producer = stream.producer("linger-0", { lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "linger-0", { lingerMs: 0 });
     producer.append("a");
     producer.append("b");
     producer.append("c");
@@ -225,7 +237,7 @@ describe("batching", () => {
 
   it("flush() sends at once and resolves after the acknowledgement, tracking lastOffset", async () => {
     const { wire, stream } = await setup("text/plain");
-    const producer = stream.producer("flush-1", { lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "flush-1", { lingerMs: 60_000 });
     producer.append("hello");
     expect(wire.producerPosts.length).toBe(0);
     await producer.flush();
@@ -239,7 +251,10 @@ describe("batching", () => {
 
   it("splits a JSON batch at maxBatchBytes, each request a valid JSON array", async () => {
     const { wire, path, stream } = await setup("application/json");
-    const producer = stream.producer("json-size", { maxBatchBytes: 20, lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "json-size", {
+      maxBatchBytes: 20,
+      lingerMs: 60_000,
+    });
     const messages = Array.from({ length: 9 }, (_, i) => ({ i }));
     for (const message of messages) producer.append(message); // 7 bytes each
     await producer.flush();

@@ -1,6 +1,10 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from "vitest";
-import { ProducerClosedError, StaleEpochError } from "../../src/client/index.js";
+import {
+  IdempotentProducer,
+  ProducerClosedError,
+  StaleEpochError,
+} from "../../src/client/index.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import {
   Wire,
@@ -36,7 +40,7 @@ describe("fencing without autoClaim", () => {
     const other = await rawProducerPost(server().url, path, { id: "w", epoch: 5, seq: 0 }, "X");
     expect(other.status).toBe(200);
 
-    const producer = stream.producer("w", { lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "w", { lingerMs: 0 });
     const errors = collectErrors(producer);
     producer.append("mine");
     const error = await rejection(producer.flush());
@@ -60,13 +64,13 @@ describe("fencing without autoClaim", () => {
 
   it("two producers with the same id fence each other by epoch", async () => {
     const { path, stream } = await setup();
-    const a = stream.producer("shared", { epoch: 0, lingerMs: 0 });
+    const a = new IdempotentProducer(stream, "shared", { epoch: 0, lingerMs: 0 });
     const aErrors = collectErrors(a);
     a.append("a1;");
     await a.flush();
 
     const otherStream = testClient(server()).stream(path, { contentType: "text/plain" });
-    const b = otherStream.producer("shared", { epoch: 1, lingerMs: 0 });
+    const b = new IdempotentProducer(otherStream, "shared", { epoch: 1, lingerMs: 0 });
     const bErrors = collectErrors(b);
     b.append("b1;");
     await b.flush(); // epoch 1 takes the id over
@@ -83,7 +87,7 @@ describe("fencing without autoClaim", () => {
     expect(bErrors).toEqual([]);
 
     // A new session of the first writer, above the second, fences it in turn.
-    const a2 = stream.producer("shared", { epoch: 2, lingerMs: 0 });
+    const a2 = new IdempotentProducer(stream, "shared", { epoch: 2, lingerMs: 0 });
     a2.append("a4;");
     await a2.flush();
     b.append("b3;");
@@ -98,7 +102,7 @@ describe("fencing without autoClaim", () => {
 describe("autoClaim", () => {
   it("claims the server's epoch + 1 when another writer took the id while batches were in flight", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("auto-1", {
+    const producer = new IdempotentProducer(stream, "auto-1", {
       ...oneMessagePerBatch,
       maxInFlight: 3,
       autoClaim: true,
@@ -141,7 +145,7 @@ describe("autoClaim", () => {
 
   it("does not hang when a batch that overtook its predecessor is waiting for it during the claim", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("auto-2", {
+    const producer = new IdempotentProducer(stream, "auto-2", {
       ...oneMessagePerBatch,
       maxInFlight: 2,
       autoClaim: true,
@@ -174,7 +178,11 @@ describe("autoClaim", () => {
 
   it("takes over from a second producer object that claimed a higher epoch mid-flight", async () => {
     const { wire, path, stream } = await setup();
-    const a = stream.producer("auto-3", { ...oneMessagePerBatch, maxInFlight: 3, autoClaim: true });
+    const a = new IdempotentProducer(stream, "auto-3", {
+      ...oneMessagePerBatch,
+      maxInFlight: 3,
+      autoClaim: true,
+    });
     const aErrors = collectErrors(a);
     a.append("a0;");
     await a.flush();
@@ -183,9 +191,11 @@ describe("autoClaim", () => {
     for (const m of ["a1;", "a2;", "a3;"]) a.append(m);
     await vi.waitFor(() => expect(hold.held.length).toBe(3), { timeout: 5000 });
 
-    const b = testClient(server())
-      .stream(path, { contentType: "text/plain" })
-      .producer("auto-3", { epoch: 1, lingerMs: 0 });
+    const b = new IdempotentProducer(
+      testClient(server()).stream(path, { contentType: "text/plain" }),
+      "auto-3",
+      { epoch: 1, lingerMs: 0 },
+    );
     const bErrors = collectErrors(b);
     b.append("b;");
     await b.flush();
@@ -206,7 +216,7 @@ describe("autoClaim", () => {
 describe("restart()", () => {
   it("does not let a batch appended during restart() be fenced by the new epoch", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("restart-1", { lingerMs: 0, maxInFlight: 5 });
+    const producer = new IdempotentProducer(stream, "restart-1", { lingerMs: 0, maxInFlight: 5 });
     const errors = collectErrors(producer);
     // Any old-epoch batch after the first one is held back, so it is still out
     // when the new epoch begins.

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  IdempotentProducer,
   ProducerClosedError,
   StreamClosedError,
   StreamNotFoundError,
@@ -34,7 +35,7 @@ afterEach(() => {
 describe("error reporting", () => {
   it("hands every failure to the listeners with the batch's epoch, seq and message count", async () => {
     const { path, stream } = await setup();
-    const producer = stream.producer("err-1", { ...oneAttempt, lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "err-1", { ...oneAttempt, lingerMs: 60_000 });
     const seen: Array<[DurableStreamError, ProducerErrorInfo]> = [];
     const second: DurableStreamError[] = [];
     producer.on("error", (error, info) => seen.push([error, info]));
@@ -71,7 +72,7 @@ describe("error reporting", () => {
   it("off() removes a listener; without listeners a failure is logged, not swallowed", async () => {
     const { path, stream } = await setup();
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const producer = stream.producer("err-2", { ...oneAttempt, lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "err-2", { ...oneAttempt, lingerMs: 0 });
     const listener = vi.fn();
     producer.on("error", listener);
     producer.off("error", listener);
@@ -86,7 +87,7 @@ describe("error reporting", () => {
   it("a throwing listener neither breaks the producer nor starves the other listeners", async () => {
     const { path, stream } = await setup();
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const producer = stream.producer("err-3", { ...oneAttempt, lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "err-3", { ...oneAttempt, lingerMs: 0 });
     producer.on("error", () => {
       throw new Error("listener bug");
     });
@@ -104,7 +105,7 @@ describe("error reporting", () => {
 
   it("a closed stream is a StreamClosedError for the batch and everything queued; the producer stops", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("err-4", {
+    const producer = new IdempotentProducer(stream, "err-4", {
       maxBatchBytes: 1,
       lingerMs: 60_000,
       maxInFlight: 1,
@@ -138,7 +139,9 @@ describe("error reporting", () => {
 
   it("reports a stream that does not exist (learning its content type) as StreamNotFoundError", async () => {
     const { client } = await setup();
-    const producer = client.stream(uniquePath("missing")).producer("err-5", { lingerMs: 0 });
+    const producer = new IdempotentProducer(client.stream(uniquePath("missing")), "err-5", {
+      lingerMs: 0,
+    });
     const errors = collectErrors(producer);
     producer.append("x");
     const error = await rejection(producer.flush());
@@ -151,7 +154,7 @@ describe("error reporting", () => {
     const { wire, path } = await setup();
     // The handle does not know the type yet, so the object is only checked once it is known.
     const stream = testClient(server(), { fetch: wire.fetch }).stream(path);
-    const producer = stream.producer("err-6", { lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "err-6", { lingerMs: 60_000 });
     const errors = collectErrors(producer);
     producer.append({ not: "text" });
     const error = await rejection(producer.flush());

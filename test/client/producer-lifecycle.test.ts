@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from "vitest";
-import { NetworkError, ProducerClosedError } from "../../src/client/index.js";
+import { IdempotentProducer, NetworkError, ProducerClosedError } from "../../src/client/index.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import { Wire, collectErrors, readBackJson, readBackText } from "../support/producer-wire.js";
 import { rejection, thrown } from "../support/caught.js";
@@ -21,7 +21,10 @@ async function setup(contentType = "text/plain", maxRetries = 3) {
 describe("flush()", () => {
   it("resolves only once everything appended before it is acknowledged", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("flush-1", { lingerMs: 60_000, maxBatchBytes: 3 });
+    const producer = new IdempotentProducer(stream, "flush-1", {
+      lingerMs: 60_000,
+      maxBatchBytes: 3,
+    });
     const hold = wire.hold((r) => r.method === "POST");
     producer.append("abc");
     producer.append("de");
@@ -38,7 +41,7 @@ describe("flush()", () => {
 
   it("resolves at once when nothing is pending", async () => {
     const { wire, stream } = await setup();
-    const producer = stream.producer("flush-2");
+    const producer = new IdempotentProducer(stream, "flush-2");
     await producer.flush();
     expect(wire.requests.map((r) => r.method)).toEqual(["PUT"]); // only the create
   });
@@ -47,7 +50,7 @@ describe("flush()", () => {
 describe("detach()", () => {
   it("sends what is pending, leaves the stream open, and refuses later appends", async () => {
     const { path, stream } = await setup();
-    const producer = stream.producer("detach-1", { lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "detach-1", { lingerMs: 60_000 });
     producer.append("kept;");
     const detaching = producer.detach();
     // Refused from the moment detach() is called, not only once it resolved.
@@ -61,7 +64,7 @@ describe("detach()", () => {
     expect((await stream.head()).closed).toBe(false);
     expect(await readBackText(server().url, path)).toBe("kept;");
     // The stream is still writable by a new session.
-    const next = stream.producer("detach-1", { epoch: 1, lingerMs: 0 });
+    const next = new IdempotentProducer(stream, "detach-1", { epoch: 1, lingerMs: 0 });
     next.append("next;");
     await next.flush();
     expect(await readBackText(server().url, path)).toBe("kept;next;");
@@ -69,9 +72,9 @@ describe("detach()", () => {
 
   it("`await using` flushes and detaches at the end of the scope", async () => {
     const { path, stream } = await setup();
-    let escaped: ReturnType<typeof stream.producer> | undefined;
+    let escaped: IdempotentProducer | undefined;
     {
-      await using producer = stream.producer("scoped-1", { lingerMs: 60_000 });
+      await using producer = new IdempotentProducer(stream, "scoped-1", { lingerMs: 60_000 });
       producer.append("scoped;");
       escaped = producer;
     }
@@ -84,7 +87,7 @@ describe("detach()", () => {
 describe("close()", () => {
   it("flushes, then closes the stream with the producer headers; idempotent", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("close-1", { lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "close-1", { lingerMs: 60_000 });
     producer.append("last words;");
     const closing = producer.close();
     expect(thrown(() => producer.append("too late"))).toBeInstanceOf(ProducerClosedError);
@@ -108,7 +111,7 @@ describe("close()", () => {
 
   it("appends a final JSON message atomically, wrapped once", async () => {
     const { wire, path, stream } = await setup("application/json");
-    const producer = stream.producer("close-2", { lingerMs: 60_000 });
+    const producer = new IdempotentProducer(stream, "close-2", { lingerMs: 60_000 });
     producer.append({ n: 1 });
     await producer.close(["final", "array"]);
     expect(new TextDecoder().decode(wire.producerPosts.at(-1)!.body)).toBe('[["final","array"]]');
@@ -118,7 +121,7 @@ describe("close()", () => {
 
   it("is retry-safe: a close whose answer was lost is resent and deduplicated", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("close-3", { lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "close-3", { lingerMs: 0 });
     producer.append("body;");
     await producer.flush();
     wire.loseResponses((r) => r.headers.get("stream-closed") === "true");
@@ -134,7 +137,7 @@ describe("close()", () => {
 
   it("can be called again after it failed, with the same epoch and sequence", async () => {
     const { wire, path, stream } = await setup("text/plain", 0);
-    const producer = stream.producer("close-4", { lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "close-4", { lingerMs: 0 });
     producer.append("body;");
     await producer.flush();
     wire.loseResponses((r) => r.headers.get("stream-closed") === "true");
@@ -154,7 +157,7 @@ describe("close()", () => {
 
   it("refuses to close after detach()", async () => {
     const { stream } = await setup();
-    const producer = stream.producer("close-5");
+    const producer = new IdempotentProducer(stream, "close-5");
     await producer.detach();
     expect(await rejection(producer.close())).toBeInstanceOf(ProducerClosedError);
     expect((await stream.head()).closed).toBe(false);
@@ -162,11 +165,11 @@ describe("close()", () => {
 
   it("with autoClaim, claims a newer epoch for the close when another writer took the id", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("close-6", { lingerMs: 0, autoClaim: true });
+    const producer = new IdempotentProducer(stream, "close-6", { lingerMs: 0, autoClaim: true });
     const errors = collectErrors(producer);
     producer.append("mine;");
     await producer.flush();
-    const other = stream.producer("close-6", { epoch: 3, lingerMs: 0 });
+    const other = new IdempotentProducer(stream, "close-6", { epoch: 3, lingerMs: 0 });
     other.append("other;");
     await other.flush();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NetworkError, ProducerClosedError } from "../../src/client/index.js";
+import { IdempotentProducer, NetworkError, ProducerClosedError } from "../../src/client/index.js";
 import { collectErrors, readBackText, within } from "../support/producer-wire.js";
 import { fakeNetwork, offlineAwareFetch } from "../support/fake-network.js";
 import { delay } from "../support/read-helpers.js";
@@ -14,7 +14,7 @@ async function setup(deliveryTimeoutMs?: number) {
   const client = testClient(server(), { fetch, network, warnOnHttp: false });
   const path = uniquePath("producer-offline");
   const stream = await client.createStream(path, { contentType: "text/plain" });
-  const producer = stream.producer("offline-1", { lingerMs: 0, deliveryTimeoutMs });
+  const producer = new IdempotentProducer(stream, "offline-1", { lingerMs: 0, deliveryTimeoutMs });
   const errors = collectErrors(producer);
   producer.append("a;");
   await producer.flush();

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 import {
+  IdempotentProducer,
   DurableStreamClient,
   InvalidArgumentError,
   type ProducerOptions,
@@ -55,7 +56,7 @@ describe("producer options are validated at construction", () => {
 
   for (const [label, options, argument] of cases) {
     it(`rejects ${label}, naming ${argument}`, () => {
-      const error = invalidArgument(() => offlineStream().producer("p", options));
+      const error = invalidArgument(() => new IdempotentProducer(offlineStream(), "p", options));
       expect(error.argument).toBe(argument);
       expect(error.code).toBe("INVALID_ARGUMENT");
       expect(error.message).toContain(argument);
@@ -63,12 +64,12 @@ describe("producer options are validated at construction", () => {
   }
 
   it("rejects an empty producer id", () => {
-    const error = invalidArgument(() => offlineStream().producer(""));
+    const error = invalidArgument(() => new IdempotentProducer(offlineStream(), ""));
     expect(error.argument).toBe("producerId");
   });
 
   it("accepts the boundary values and applies the defaults", () => {
-    const producer = offlineStream().producer("p", {
+    const producer = new IdempotentProducer(offlineStream(), "p", {
       epoch: 0,
       lingerMs: 0,
       maxBatchBytes: 1,
@@ -77,7 +78,9 @@ describe("producer options are validated at construction", () => {
       maxBufferedBytes: 1,
       deliveryTimeoutMs: 0,
     });
-    expect(offlineStream().producer("r", { deliveryTimeoutMs: Infinity }).stopped).toBe(false);
+    expect(
+      new IdempotentProducer(offlineStream(), "r", { deliveryTimeoutMs: Infinity }).stopped,
+    ).toBe(false);
     expect(producer.epoch).toBe(0);
     expect(producer.nextSeq).toBe(0);
     expect(producer.pendingCount).toBe(0);
@@ -85,7 +88,7 @@ describe("producer options are validated at construction", () => {
     expect(producer.lastOffset).toBeUndefined();
     expect(producer.id).toBe("p");
 
-    const defaults = offlineStream().producer("q", { epoch: 7 });
+    const defaults = new IdempotentProducer(offlineStream(), "q", { epoch: 7 });
     expect(defaults.epoch).toBe(7);
   });
 });

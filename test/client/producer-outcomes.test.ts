@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  IdempotentProducer,
   NetworkError,
   ProducerClosedError,
   SequenceGapError,
@@ -42,7 +43,7 @@ async function openedProducer(
   id: string,
   options: ProducerOptions = {},
 ) {
-  const producer = stream.producer(id, { lingerMs: 60_000, ...options });
+  const producer = new IdempotentProducer(stream, id, { lingerMs: 60_000, ...options });
   const errors = collectErrors(producer);
   producer.append("a;");
   await producer.flush();

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from "vitest";
 import {
+  IdempotentProducer,
   SequenceGapError,
   UnexpectedStatusError,
   type FetchFunction,
@@ -30,7 +31,7 @@ const oneMessagePerBatch = { maxBatchBytes: 1, lingerMs: 60_000 } as const;
 describe("pipelining", () => {
   it("under load, grows batches instead of queueing one small batch per linger period", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("pipe-load", { lingerMs: 5, maxInFlight: 1 });
+    const producer = new IdempotentProducer(stream, "pipe-load", { lingerMs: 5, maxInFlight: 1 });
     producer.append("0");
     await producer.flush(); // sequence 0 opens the epoch
 
@@ -52,7 +53,10 @@ describe("pipelining", () => {
 
   it("keeps up to maxInFlight batches on the wire, no more", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("pipe-1", { ...oneMessagePerBatch, maxInFlight: 3 });
+    const producer = new IdempotentProducer(stream, "pipe-1", {
+      ...oneMessagePerBatch,
+      maxInFlight: 3,
+    });
     producer.append("0");
     await producer.flush(); // sequence 0 opens the epoch
 
@@ -75,7 +79,10 @@ describe("pipelining", () => {
 
   it("a batch that overtakes its predecessor waits for it and is resent (409, lower expected seq)", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("pipe-2", { ...oneMessagePerBatch, maxInFlight: 2 });
+    const producer = new IdempotentProducer(stream, "pipe-2", {
+      ...oneMessagePerBatch,
+      maxInFlight: 2,
+    });
     const errors = collectErrors(producer);
     producer.append("a");
     await producer.flush();
@@ -98,7 +105,10 @@ describe("pipelining", () => {
 
   it("survives a delayed first POST: batch 1 arrives first, batch 0 is applied first", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("pipe-3", { ...oneMessagePerBatch, maxInFlight: 2 });
+    const producer = new IdempotentProducer(stream, "pipe-3", {
+      ...oneMessagePerBatch,
+      maxInFlight: 2,
+    });
     const errors = collectErrors(producer);
     producer.append("a");
     await producer.flush();
@@ -121,7 +131,7 @@ describe("pipelining", () => {
 
   it("fails the batches behind a failed one, in order, each reported once; then starts a new epoch", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("pipe-4", {
+    const producer = new IdempotentProducer(stream, "pipe-4", {
       ...oneMessagePerBatch,
       maxInFlight: 3,
       deliveryTimeoutMs: 0, // one attempt: the injected 500 fails sequence 1 for good
@@ -170,7 +180,10 @@ describe("pipelining", () => {
 
   it("lastOffset never moves backwards when answers arrive out of order", async () => {
     const { wire, stream } = await setup();
-    const producer = stream.producer("pipe-5", { ...oneMessagePerBatch, maxInFlight: 2 });
+    const producer = new IdempotentProducer(stream, "pipe-5", {
+      ...oneMessagePerBatch,
+      maxInFlight: 2,
+    });
     producer.append("a");
     await producer.flush();
     const slowAnswer = wire.holdAnswers(batch(0, 1)); // applied first, answered last
@@ -207,7 +220,7 @@ describe("pipelining", () => {
       const client = testClient(server(), { fetch: stub });
       const path = uniquePath("gap");
       const stream = await client.createStream(path, { contentType: "text/plain" });
-      const producer = stream.producer("gap-1", { lingerMs: 0 });
+      const producer = new IdempotentProducer(stream, "gap-1", { lingerMs: 0 });
       const errors = collectErrors(producer);
       producer.append("a");
       await producer.flush();
@@ -237,7 +250,10 @@ describe("pipelining", () => {
 describe("the first batch of an epoch", () => {
   it("goes alone: nothing else is sent until sequence 0 is acknowledged", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("opener-1", { ...oneMessagePerBatch, maxInFlight: 4 });
+    const producer = new IdempotentProducer(stream, "opener-1", {
+      ...oneMessagePerBatch,
+      maxInFlight: 4,
+    });
     const hold = wire.hold(batch(0, 0));
     for (const m of ["a", "b", "c"]) producer.append(m);
     await vi.waitFor(() => expect(hold.held.length).toBe(1), { timeout: 5000 });
@@ -253,7 +269,10 @@ describe("the first batch of an epoch", () => {
 
   it("after restart(), later sequences never reach the server before sequence 0 (400 otherwise)", async () => {
     const { wire, path, stream } = await setup();
-    const producer = stream.producer("opener-2", { ...oneMessagePerBatch, maxInFlight: 4 });
+    const producer = new IdempotentProducer(stream, "opener-2", {
+      ...oneMessagePerBatch,
+      maxInFlight: 4,
+    });
     const errors = collectErrors(producer);
     producer.append("a");
     await producer.flush();

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { UnexpectedStatusError } from "../../src/client/index.js";
+import { IdempotentProducer, UnexpectedStatusError } from "../../src/client/index.js";
 import { clearFaults, injectFault } from "../support/faults.js";
 import { testClient, uniquePath, sharedTestServer } from "../support/server.js";
 import {
@@ -29,7 +29,7 @@ async function setup(contentType: string, maxRetries = 40) {
 describe("retries", () => {
   it("5xx faults mid-run: every message exactly once, in order", async () => {
     const { wire, path, stream } = await setup("text/plain");
-    const producer = stream.producer("chaos-1", {
+    const producer = new IdempotentProducer(stream, "chaos-1", {
       maxBatchBytes: 40,
       lingerMs: 1,
       maxInFlight: 4,
@@ -58,7 +58,7 @@ describe("retries", () => {
 
   it("lost answers: the server applied the batch, the resend is a 204 duplicate, nothing is doubled", async () => {
     const { wire, path, stream } = await setup("text/plain");
-    const producer = stream.producer("lost-1", { lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "lost-1", { lingerMs: 0 });
     const errors = collectErrors(producer);
     producer.append("a;");
     await producer.flush();
@@ -82,7 +82,7 @@ describe("retries", () => {
 
   it("JSON stream under 5xx faults and lost answers with several batches in flight: exact items", async () => {
     const { wire, path, stream } = await setup("application/json");
-    const producer = stream.producer("chaos-json", {
+    const producer = new IdempotentProducer(stream, "chaos-json", {
       maxBatchBytes: 200,
       lingerMs: 1,
       maxInFlight: 5,
@@ -108,7 +108,7 @@ describe("retries", () => {
 
   it("retries 429 (honouring Retry-After) and dropped connections", async () => {
     const { wire, path, stream } = await setup("text/plain", 5);
-    const producer = stream.producer("transient-1", { lingerMs: 0 });
+    const producer = new IdempotentProducer(stream, "transient-1", { lingerMs: 0 });
     const errors = collectErrors(producer);
 
     await injectFault(server().url, path, { status: 429, retryAfter: 0, count: 2, method: "POST" });
@@ -128,7 +128,10 @@ describe("retries", () => {
 
   it("gives up once deliveryTimeoutMs is spent, not after the client's retry count: reported once, flush() rejects", async () => {
     const { wire, path, stream } = await setup("text/plain", 2);
-    const producer = stream.producer("budget-1", { lingerMs: 0, deliveryTimeoutMs: 200 });
+    const producer = new IdempotentProducer(stream, "budget-1", {
+      lingerMs: 0,
+      deliveryTimeoutMs: 200,
+    });
     const errors = collectErrors(producer);
     await injectFault(server().url, path, { status: 503, count: 1_000_000, method: "POST" });
     producer.append("lost;");

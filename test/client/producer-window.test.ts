@@ -4,6 +4,7 @@ import { inFlightWindow } from "../../src/client/producer-window.js";
 import { Wire, batch, collectErrors, readBackText } from "../support/producer-wire.js";
 import { delay } from "../support/read-helpers.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
+import { IdempotentProducer } from "../../src/client/index.js";
 
 const server = sharedTestServer();
 
@@ -38,7 +39,10 @@ describe("producer window against the reference server", () => {
     const path = uniquePath("window");
     const stream = await client.createStream(path, { contentType: "text/plain" });
     // One message per batch, sent when appended (a one-byte batch is full).
-    const producer = stream.producer("window-1", { maxBatchBytes: 1, maxInFlight: 4 });
+    const producer = new IdempotentProducer(stream, "window-1", {
+      maxBatchBytes: 1,
+      maxInFlight: 4,
+    });
     const errors = collectErrors(producer);
     producer.append("a");
     await producer.flush(); // sequence 0 opens the epoch

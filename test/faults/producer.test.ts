@@ -8,6 +8,7 @@ import {
   faultEnvironment,
   readBackJsonDirect,
 } from "./fault-setup.js";
+import { IdempotentProducer } from "../../src/client/index.js";
 
 const env = faultEnvironment();
 
@@ -31,7 +32,7 @@ describe("idempotent producer through a faulty connection", () => {
       // producer must deliver through transient failures on its own, retrying them until
       // its delivery timeout (`deliveryTimeoutMs`, default 120 s), whatever `maxRetries` says.
       const stream = env.clientThrough(proxy).stream(path, { contentType: "application/json" });
-      const producer = stream.producer("fault-producer-1", {
+      const producer = new IdempotentProducer(stream, "fault-producer-1", {
         autoClaim: true,
         lingerMs: 1,
         maxBatchItems: 10,

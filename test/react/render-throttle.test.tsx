@@ -3,6 +3,7 @@ import { useLayoutEffect, type ReactNode } from "react";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  IdempotentProducer,
   useDurableStream,
   type DurableStream,
   type LiveMode,
@@ -46,7 +47,10 @@ const statusOf = (id: string) => screen.getByTestId(id).dataset.status;
 
 /** Appends `count` JSON messages through an idempotent producer, ten at a time. */
 async function burst(stream: DurableStream, count: number, from: number): Promise<void> {
-  const producer = stream.producer(`burst-${from}`, { lingerMs: 0, autoClaim: true });
+  const producer = new IdempotentProducer(stream, `burst-${from}`, {
+    lingerMs: 0,
+    autoClaim: true,
+  });
   for (let i = 0; i < count; i += 10) {
     for (let j = i; j < Math.min(i + 10, count); j++) producer.append({ i: from + j });
     await delay(1);

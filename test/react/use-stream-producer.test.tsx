@@ -3,6 +3,7 @@ import { StrictMode, type ReactNode } from "react";
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  IdempotentProducer,
   DurableStreamsProvider,
   NetworkError,
   StreamNotFoundError,
@@ -167,7 +168,9 @@ describe("useStreamProducer", () => {
       await result.current.producer.flush();
     });
     // A second writer with the same id (a restarted worker) claims epoch 5.
-    const rival = client.stream(url).producer(sessionStorage.getItem(TAB_ID_KEY)!, { epoch: 5 });
+    const rival = new IdempotentProducer(client.stream(url), sessionStorage.getItem(TAB_ID_KEY)!, {
+      epoch: 5,
+    });
     rival.append("X");
     await rival.flush();
     await act(async () => {

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from "vitest";
 import {
+  IdempotentProducer,
   DurableStreamClient,
   Offset,
   StaleEpochError,
@@ -68,11 +69,11 @@ describe("in-memory streams for stories", () => {
     const { streams, client } = setup();
     streams.create("/board");
     const stream = client.stream("/board");
-    const producer = stream.producer("tab-1");
+    const producer = new IdempotentProducer(stream, "tab-1");
     producer.append({ i: 0 });
     producer.append({ i: 1 });
     await producer.flush();
-    const newer = stream.producer("tab-1", { epoch: 1 });
+    const newer = new IdempotentProducer(stream, "tab-1", { epoch: 1 });
     newer.append({ i: 2 });
     await newer.flush();
     const errors: unknown[] = [];

@@ -3,7 +3,7 @@ import {
   DurableStreamClient,
   Offset,
   type DurableStreamError,
-  type IdempotentProducer,
+  IdempotentProducer,
   type ProducerMessage,
 } from "../../../src/client/index.js";
 import { BYTES_TYPE, JSON_TYPE, benchMessage } from "../fixtures.js";
@@ -21,7 +21,7 @@ export function oursContender(): Contender {
       readBytes: "stream.read({ live: 'off' }) + for await res.byteChunks()",
       follow: "stream.read({ live }) + for await res.jsonBatches()",
       produce:
-        "stream.producer(id) with default options; tryAppend(), waiting for 'change' when full",
+        "new IdempotentProducer(stream, id) with default options; tryAppend(), waiting for 'change' when full",
     },
 
     async readJson(url) {
@@ -76,7 +76,7 @@ export function oursContender(): Contender {
 
     async prepareProduce(url, workload): Promise<PreparedProduce> {
       const contentType = workload.kind === "json" ? JSON_TYPE : BYTES_TYPE;
-      const producer = handle(url, contentType).producer("bench");
+      const producer = new IdempotentProducer(handle(url, contentType), "bench");
       const errors: DurableStreamError[] = [];
       producer.on("error", (error) => errors.push(error));
       return {

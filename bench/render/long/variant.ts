@@ -7,6 +7,7 @@ import { heapAfterGc, pageState, reached } from "./measure.js";
 import { benchMessage, type LongView } from "./protocol.js";
 import { steadyWindow, type WindowResult } from "./steady.js";
 import { longVerdicts, type Verdict } from "./verdicts.js";
+import { IdempotentProducer } from "../../../src/client/index.js";
 
 /** How long a stream grows and how fast, for one kind of view. */
 export interface LongPlan {
@@ -60,7 +61,7 @@ export async function runLongVariant(setup: LongSetup, variant: LongVariant): Pr
   await stream.create({ contentType: content.contentType });
   const failures: string[] = [];
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const producer = stream.producer(`long-bench-${variant.view}`, { lingerMs: 5 });
+  const producer = new IdempotentProducer(stream, `long-bench-${variant.view}`, { lingerMs: 5 });
   producer.on("error", (error) => failures.push(`producer error: ${error.message}`));
   try {
     const page = await context.newPage();
