@@ -7,7 +7,7 @@ import type {
   ProducerMessage,
   ProducerOptions,
 } from "../client/index.js";
-import { tabProducerId } from "../sync/index.js";
+import { retainSharedProducer, sharedProducer, tabProducerId } from "../sync/index.js";
 import { useStreamsContext } from "./context.js";
 import { useIsomorphicLayoutEffect } from "./isomorphic-layout-effect.js";
 
@@ -89,7 +89,7 @@ export function useStreamProducer(
   });
   const key = runtime.producerKey(url, producerId);
   const producerFor = useCallback(
-    (): IdempotentProducer => runtime.producer(url, producerId, optionsRef.current).producer,
+    (): IdempotentProducer => sharedProducer(runtime, url, producerId, optionsRef.current).producer,
     [runtime, url, producerId],
   );
 
@@ -114,7 +114,7 @@ export function useStreamProducer(
 
   const subscribe = useCallback(
     (onChange: () => void) => {
-      const release = runtime.retainProducer(url, producerId, optionsRef.current);
+      const release = retainSharedProducer(runtime, url, producerId, optionsRef.current);
       const producer = producerFor();
       const notify = () => runtime.scheduler.schedule(onChange, runtime.throttle);
       const offChange = producer.on("change", notify);

@@ -22,6 +22,7 @@ export { RenderScheduler, type Throttle } from "./scheduler.js";
 export { LiveSession, type LiveSessionOptions } from "./session.js";
 export { SharedRegistry, type Lifecycle } from "./registry.js";
 export { SharedProducer, tabProducerId } from "./producers.js";
+export { retainSharedProducer, sharedProducer } from "./runtime-producers.js";
 export {
   inspectRuntime,
   type CheckpointInspection,

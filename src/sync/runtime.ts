@@ -1,6 +1,6 @@
-import type { DurableStreamClient, LiveMode, Offset, ProducerOptions } from "../client/index.js";
+import type { DurableStreamClient, LiveMode, Offset } from "../client/index.js";
 import { memoryCheckpoints, type CheckpointStore } from "./checkpoint-store.js";
-import { SharedProducer, tabProducerId } from "./producers.js";
+import { tabProducerId, type SharedProducer } from "./producers.js";
 import type { ReadAs, StreamReducer } from "./reducers.js";
 import { SharedRegistry } from "./registry.js";
 import { ChangeFeed, observedCheckpoints, type CheckpointInspection } from "./inspection.js";
@@ -84,6 +84,11 @@ export class StreamsRuntime {
     return this.feed.subscribe(listener);
   }
 
+  /** @internal Tells inspectors something changed (producers made in runtime-producers.ts). */
+  get changed(): () => void {
+    return this.feed.changed;
+  }
+
   /** A number that changes whenever anything an inspector shows changed. */
   get version(): number {
     return this.feed.version;
@@ -126,23 +131,9 @@ export class StreamsRuntime {
     return this.sessions.acquire(key, () => this.createSession(url, shape));
   }
 
-  /** The shared producer for a stream and producer id (the tab's id by default). */
+  /** The key of the shared producer for a stream and producer id (the tab's id by default). */
   producerKey(url: string, id: string | undefined): string {
     return JSON.stringify([url, id ?? tabProducerId()]);
-  }
-
-  producer(url: string, id: string | undefined, options: ProducerOptions): SharedProducer {
-    const producerId = id ?? tabProducerId();
-    return this.producers.get(JSON.stringify([url, producerId]), () =>
-      this.createProducer(url, producerId, options),
-    );
-  }
-
-  retainProducer(url: string, id: string | undefined, options: ProducerOptions): () => void {
-    const producerId = id ?? tabProducerId();
-    return this.producers.acquire(JSON.stringify([url, producerId]), () =>
-      this.createProducer(url, producerId, options),
-    );
   }
 
   /** Ends every session and producer now. */
@@ -170,12 +161,6 @@ export class StreamsRuntime {
       onStoreError: (error) => this.reportStoreFailure(error),
       onActivity: this.feed.changed,
     });
-  }
-
-  private createProducer(url: string, id: string, options: ProducerOptions): SharedProducer {
-    const shared = new SharedProducer(this.client, url, id, options);
-    shared.producer.on("change", this.feed.changed);
-    return shared;
   }
 
   private reportStoreFailure(error: unknown): void {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { memoryCheckpoints } from "../../src/sync/checkpoint-store.js";
 import { inspectRuntime, type RuntimeInspection } from "../../src/sync/inspection.js";
 import { StreamsRuntime, type ViewShape } from "../../src/sync/runtime.js";
+import { retainSharedProducer, sharedProducer } from "../../src/sync/runtime-producers.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 
 const server = sharedTestServer();
@@ -125,8 +126,8 @@ describe("the runtime's subscribe API and inspectRuntime", () => {
     const runtime = newRuntime();
     const url = uniquePath("inspect-producer");
     await runtime.client.stream(url).create({ contentType: "application/json" });
-    runtime.retainProducer(url, "inspected", { lingerMs: 0 });
-    const shared = runtime.producer(url, "inspected", { lingerMs: 0 });
+    retainSharedProducer(runtime, url, "inspected", { lingerMs: 0 });
+    const shared = sharedProducer(runtime, url, "inspected", { lingerMs: 0 });
     shared.producer.append({ hello: "world" });
     await shared.producer.flush();
     const sent = await inspectionWhere(runtime, (i) => i.producers[0]?.lastOffset !== undefined);
@@ -143,8 +144,8 @@ describe("the runtime's subscribe API and inspectRuntime", () => {
     });
 
     const missing = uniquePath("inspect-producer-missing");
-    runtime.retainProducer(missing, "inspected", { lingerMs: 0 });
-    const failing = runtime.producer(missing, "inspected", { lingerMs: 0 });
+    retainSharedProducer(runtime, missing, "inspected", { lingerMs: 0 });
+    const failing = sharedProducer(runtime, missing, "inspected", { lingerMs: 0 });
     failing.producer.on("error", () => {});
     failing.producer.append({ lost: true });
     await failing.producer.flush().catch(() => undefined);
