@@ -214,6 +214,11 @@ export async function openReadSession(
     const pieces: Uint8Array[] = [];
     let held = 0;
     let skip = skipBytes;
+    // A JSON body is decoded as it arrives, piece by piece: joining the pieces into one
+    // buffer first costs a fresh allocation (and its page faults) the size of the body.
+    const json = isJsonContentType(session.contentType);
+    const decoder = json ? new TextDecoder() : undefined;
+    let text = "";
     const reader = status === 204 ? undefined : body?.getReader();
     try {
       while (reader) {
@@ -232,9 +237,13 @@ export async function openReadSession(
           skip -= dropped;
         }
         if (bytes.length === 0) continue;
-        pieces.push(bytes);
         held += bytes.length;
-        if (held >= PIECE_BYTES && !isJsonContentType(session.contentType)) {
+        if (decoder) {
+          text += decoder.decode(bytes, { stream: true });
+          continue;
+        }
+        pieces.push(bytes);
+        if (held >= PIECE_BYTES) {
           // A piece of a larger response: its checkpoint stays at the response's start.
           const payload = concatBytes(pieces, held);
           skipBytes += held;
@@ -248,8 +257,9 @@ export async function openReadSession(
     if (nextOffset === null && (held > 0 || skipBytes > 0)) {
       throw parseError("sent data without a Stream-Next-Offset", status);
     }
-    const payload = held > 0 ? concatBytes(pieces, held) : undefined;
-    const hasData = payloadHasData(payload, isJsonContentType(session.contentType));
+    const payload =
+      held === 0 ? undefined : decoder ? text + decoder.decode() : concatBytes(pieces, held);
+    const hasData = payloadHasData(payload, json);
     const next = nextOffset ?? requestOffset;
     const facts = { requested: requestOffset, next, hasData, upToDate, closed };
     const verdict = judgeAnswer(facts);

@@ -203,6 +203,23 @@ describe("catch-up reads (live: off)", () => {
     expect(chunks.join("")).not.toContain("\ufffd");
   });
 
+  it("a large JSON body decodes intact as it arrives, characters split across network reads", async () => {
+    const stream = testClient(server()).stream(uniquePath("bigjson"));
+    await stream.create({ contentType: "application/json" });
+    // About 2.7 MB of multi-byte text in 300 messages: the body comes in many reads, and
+    // a read ends inside a character somewhere (the decoder carries it into the next).
+    const messages = Array.from({ length: 300 }, (_, i) => ({ i, text: "€ü🌍".repeat(1000 + i) }));
+    for (let i = 0; i < messages.length; i += 50) {
+      // A JSON array body appends its elements as messages.
+      await stream.append(JSON.stringify(messages.slice(i, i + 50)), {
+        contentType: "application/json",
+      });
+    }
+    const received = await (await stream.read()).json();
+    expect(received).toEqual(messages);
+    expect(JSON.stringify(received)).not.toContain("\ufffd");
+  });
+
   it("never prints the plain-HTTP warning in Node", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const { stream } = await jsonStream([1]);
