@@ -1,18 +1,11 @@
-import { useCallback, useSyncExternalStore, type ReactNode } from "react";
-import { StreamStatus, type RuntimeInspection } from "react-durable-streams";
-import { inspectRuntime } from "react-durable-streams/devtools";
-import { useStreamsRuntime } from "./runtime.js";
-
-/** This tab's runtime, re-read when it says something changed (its subscribe API: no polling). */
-function useInspection(): RuntimeInspection {
-  const runtime = useStreamsRuntime();
-  const subscribe = useCallback((notify: () => void) => runtime.subscribe(notify), [runtime]);
-  return useSyncExternalStore(subscribe, () => inspectRuntime(runtime));
-}
+import type { ReactNode } from "react";
+import { StreamStatus } from "react-durable-streams";
+// The runtime's picture, re-read when it says something changed (its subscribe API: no polling).
+import { useRuntimeInspection } from "react-durable-streams/devtools";
 
 /** This tab's shared live sessions: one per stream and view shape. */
 export function SessionsTable({ highlight }: { highlight: string }): ReactNode {
-  const rows = useInspection().sessions;
+  const rows = useRuntimeInspection().sessions;
   return (
     <InspectorTable
       columns={SESSION_COLUMNS}
@@ -45,7 +38,7 @@ export function SessionsTable({ highlight }: { highlight: string }): ReactNode {
 
 /** This tab's shared idempotent producers and their counters. */
 export function ProducersTable(): ReactNode {
-  const rows = useInspection().producers;
+  const rows = useRuntimeInspection().producers;
   return (
     <InspectorTable
       columns={PRODUCER_COLUMNS}

@@ -136,14 +136,13 @@ export class EmptyAnswerTracker {
 
 /** Whether a JSON text is an empty array (trimming only looks at its two ends). */
 function isEmptyJsonText(text: string): boolean {
-  const trimmed = text.trim();
-  return trimmed.length < 64 && /^\[\s*\]$/.test(trimmed);
+  return /^\[\s*\]$/.test(text.trim());
 }
 
 /** Whether a chunk's payload carries messages (a JSON `[]`, as a body or an SSE data event, carries none). */
 export function payloadHasData(payload: Payload, json: boolean): boolean {
   if (payload === undefined) return false;
-  if (Array.isArray(payload)) return payload.some((event) => !/^\s*\[\s*\]\s*$/.test(event));
+  if (Array.isArray(payload)) return payload.some((event) => !isEmptyJsonText(event));
   // A JSON body decoded as text: `[]` (with any whitespace) carries no message.
   if (typeof payload === "string") return payload.length > 0 && !(json && isEmptyJsonText(payload));
   return payload.length > 0 && !(json && isEmptyJsonArray(payload));

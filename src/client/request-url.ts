@@ -1,12 +1,17 @@
 import { InvalidArgumentError } from "./errors.js";
 import type { DynamicRecord } from "./options.js";
 
+/** Whether `url` starts with a scheme (`https:`, ...): absolute, needing no base to resolve. */
+export function isAbsoluteUrl(url: string): boolean {
+  return /^[a-z][a-z\d+.-]*:/i.test(url);
+}
+
 /**
  * Joins a stream path to the base URL, keeping the base's path as a prefix.
  * Absolute URLs pass through unchanged.
  */
 export function resolveStreamUrl(path: string, baseUrl: string | undefined): string {
-  if (/^[a-z][a-z\d+.-]*:/i.test(path)) return absoluteStreamUrl(path);
+  if (isAbsoluteUrl(path)) return absoluteStreamUrl(path);
   const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
   const base = baseUrl ?? (origin && origin !== "null" ? origin : undefined);
   if (base === undefined) {

@@ -1,8 +1,6 @@
 "use client";
 
 import { useId, useState, type ReactNode } from "react";
-import { useStreamsRuntime } from "../react/context.js";
-import type { StreamsRuntime } from "../sync/index.js";
 import {
   cornerStyle,
   headerStyle,
@@ -40,7 +38,6 @@ export function DurableStreamsDevtools({
   position = "bottom-right",
   refreshMs = 250,
 }: DurableStreamsDevtoolsProps): ReactNode {
-  const runtime = useStreamsRuntime();
   const [open, setOpen] = useState(initialIsOpen);
   const panelId = useId();
   const top = position.startsWith("top");
@@ -69,22 +66,14 @@ export function DurableStreamsDevtools({
         alignItems: position.endsWith("right") ? "flex-end" : "flex-start",
       }}
     >
-      {open && <Panel id={panelId} runtime={runtime} refreshMs={refreshMs} />}
+      {open && <Panel id={panelId} refreshMs={refreshMs} />}
       {toggle}
     </div>
   );
 }
 
-function Panel({
-  id,
-  runtime,
-  refreshMs,
-}: {
-  id: string;
-  runtime: StreamsRuntime;
-  refreshMs: number;
-}): ReactNode {
-  const inspection = useRuntimeInspection(runtime, refreshMs);
+function Panel({ id, refreshMs }: { id: string; refreshMs: number }): ReactNode {
+  const inspection = useRuntimeInspection(refreshMs);
   const now = useNow();
   return (
     <section id={id} aria-label="Durable Streams devtools" style={panelStyle}>

@@ -4,6 +4,7 @@
  */
 export { DurableStreamsDevtools, type DurableStreamsDevtoolsProps } from "./devtools.js";
 export type { DevtoolsPosition } from "./styles.js";
+export { useRuntimeInspection } from "./use-runtime-inspection.js";
 export {
   inspectRuntime,
   type CheckpointInspection,

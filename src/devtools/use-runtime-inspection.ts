@@ -1,5 +1,6 @@
 import { useCallback, useSyncExternalStore } from "react";
-import { inspectRuntime, type RuntimeInspection, type StreamsRuntime } from "../sync/index.js";
+import { useStreamsRuntime } from "../react/context.js";
+import { inspectRuntime, type RuntimeInspection } from "../sync/index.js";
 
 const SERVER_INSPECTION: RuntimeInspection = {
   sessions: [],
@@ -9,29 +10,22 @@ const SERVER_INSPECTION: RuntimeInspection = {
 };
 
 /**
- * The runtime's inspection, re-rendered at most once per `intervalMs`: a
- * token stream changes the runtime many times a second, a panel needs a few.
- * Subscribes only while mounted (the panel is open); no polling.
+ * The provider's runtime as one picture ({@link inspectRuntime}), re-rendered
+ * at most once per `refreshMs` (default 250) through the runtime's render
+ * scheduler: a token stream changes the runtime many times a second, a panel
+ * needs a few. Subscribes through `runtime.subscribe` while mounted; no polling.
  */
-export function useRuntimeInspection(
-  runtime: StreamsRuntime,
-  intervalMs: number,
-): RuntimeInspection {
+export function useRuntimeInspection(refreshMs = 250): RuntimeInspection {
+  const runtime = useStreamsRuntime();
   const subscribe = useCallback(
     (notify: () => void) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const unsubscribe = runtime.subscribe(() => {
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          notify();
-        }, intervalMs);
-      });
+      const unsubscribe = runtime.subscribe(() => runtime.scheduler.schedule(notify, refreshMs));
       return () => {
         unsubscribe();
-        if (timer !== undefined) clearTimeout(timer);
+        runtime.scheduler.cancel(notify);
       };
     },
-    [runtime, intervalMs],
+    [runtime, refreshMs],
   );
   return useSyncExternalStore(
     subscribe,

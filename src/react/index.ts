@@ -68,16 +68,12 @@ export {
 } from "../client/index.js";
 export {
   memoryCheckpoints,
-  type CheckpointInspection,
   type CheckpointPosition,
   type CheckpointPutOptions,
   type CheckpointRecord,
   type CheckpointStore,
   type DurableStreamStatus,
-  type ProducerInspection,
   type ReadAs,
-  type RuntimeInspection,
-  type SessionInspection,
   type StreamReducer,
   type StreamsRuntime,
   type Throttle,

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { InvalidArgumentError, type LiveMode, type Offset } from "../client/index.js";
+import { isAbsoluteUrl } from "../client/request-url.js";
 import {
   initialSnapshot,
   type ReadAs,
@@ -112,7 +113,6 @@ export function useViewBinding<Item, State, Selected>(
 }
 
 const IN_BROWSER = typeof window !== "undefined";
-const ABSOLUTE_URL = /^[a-z][a-z\d+.-]*:/i;
 
 /**
  * Throws an `InvalidArgumentError` for an option the view cannot use, once
@@ -146,7 +146,7 @@ function useCheckedOptions<Item, State, Selected>(
       // typo fails here, naming the URL, rather than later in an effect. Not a
       // relative URL on the server: a server render of a browser view has no
       // origin to resolve it against, and reads nothing.
-      if (url !== null && (IN_BROWSER || ABSOLUTE_URL.test(url))) runtime.client.stream(url);
+      if (url !== null && (IN_BROWSER || isAbsoluteUrl(url))) runtime.client.stream(url);
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps -- functions and keys checked by type only
     [

@@ -63,7 +63,11 @@ describe("public API", () => {
     ["react-durable-streams/idb", idb, ["indexedDbCheckpoints"]],
     ["react-durable-streams/query", query, ["durableStreamQueryOptions"]],
     ["react-durable-streams/virtual", virtual, ["VirtualStreamList"]],
-    ["react-durable-streams/devtools", devtools, ["DurableStreamsDevtools", "inspectRuntime"]],
+    [
+      "react-durable-streams/devtools",
+      devtools,
+      ["DurableStreamsDevtools", "inspectRuntime", "useRuntimeInspection"],
+    ],
   ])("%s exports exactly its list", (_entry, module, expected) => {
     expect(names(module)).toEqual([...expected].sort());
   });
