@@ -4,7 +4,7 @@ import { errorFromResponse, type ErrorContext } from "./error-mapping.js";
 import type { CallOptions } from "./options.js";
 import { buildRequestUrl, resolveDynamicRecord } from "./request-url.js";
 import { retryWait, type NetworkWatcher } from "./network.js";
-import { backoffDelay, parseRetryAfter } from "./retry.js";
+import { parseRetryAfter, retrySchedule } from "./retry.js";
 import { warnIfPlainHttp } from "./http-warning.js";
 
 /**
@@ -71,11 +71,14 @@ export async function sendRequest(
   const { url } = spec;
   const { network } = context;
   warnIfPlainHttp(url, context.warnOnHttp);
+  const schedule = retrySchedule(context.retry, spec.retryUntil);
   let refreshed = false;
-  for (let attempt = 0; ; attempt++) {
+  for (;;) {
     signal?.throwIfAborted();
     // Offline, a request would fail without leaving: wait for the network instead.
-    if (network && !network.online()) await untilOnline(network, spec, signal, attempt, onRetry);
+    if (network && !network.online()) {
+      await untilOnline(network, spec, signal, schedule.attempts, onRetry);
+    }
     let failure: DurableStreamError;
     let retryAfterMs: number | undefined;
     const sent = { fetched: false };
@@ -89,7 +92,6 @@ export async function sendRequest(
         refreshed = true;
         await refreshCredentials(context.refreshAuth, url, signal);
         // The repeat after a refresh is not a failure: it spends no retry.
-        attempt--;
         continue;
       }
       failure = await errorFromResponse(response, { ...spec.error, url });
@@ -113,14 +115,11 @@ export async function sendRequest(
       });
       if (outcomeUnknown) throw failure;
       // Gone offline: the next round waits for the network, and this failure spends no retry.
-      if (network && !network.online()) {
-        attempt--;
-        continue;
-      }
+      if (network && !network.online()) continue;
     }
-    const delayMs = retryDelay(context, spec, attempt, retryAfterMs);
+    const delayMs = schedule.next(retryAfterMs);
     if (delayMs === undefined) throw failure;
-    onRetry?.({ attempt: attempt + 1, delayMs, error: failure });
+    onRetry?.({ attempt: schedule.attempts, delayMs, error: failure });
     await retryWait(delayMs, signal, network);
   }
 }
@@ -144,23 +143,6 @@ async function untilOnline(
   onRetry?.({ attempt: attempt + 1, delayMs: 0, error, offline: true });
   await retryWait(left, signal, network);
   if (!network.online()) throw error;
-}
-
-/**
- * The wait before retry `attempt` (0-based), or `undefined` when retries are
- * spent: by count (`retry.maxRetries`), or by the request's deadline.
- */
-function retryDelay(
-  context: ClientContext,
-  spec: RequestSpec,
-  attempt: number,
-  retryAfterMs: number | undefined,
-): number | undefined {
-  const delayMs = backoffDelay(context.retry, attempt, retryAfterMs);
-  if (spec.retryUntil === undefined)
-    return attempt >= context.retry.maxRetries ? undefined : delayMs;
-  const left = spec.retryUntil - Date.now();
-  return left <= 0 ? undefined : Math.min(delayMs, left);
 }
 
 /** Runs the `onUnauthorized` hook; a hook that fails is reported as the 401 it answered. */

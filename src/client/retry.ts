@@ -62,6 +62,52 @@ export function backoffDelay(
   return Math.max(random() * bound, retryAfterMs ?? 0);
 }
 
+/**
+ * The retries of one operation under a policy: each layer that retries (a
+ * request, a read's resumptions) counts its attempts with one of these, so
+ * every wait follows the same backoff and every caller can say when the next
+ * attempt goes.
+ */
+export interface RetrySchedule {
+  /** Failures counted since the start or the last {@link reset}. */
+  readonly attempts: number;
+  /**
+   * Counts a failure and returns the wait before the next attempt, or
+   * `undefined` when retries are spent (by count, or past the deadline).
+   */
+  next(retryAfterMs?: number): number | undefined;
+  /** The operation succeeded: the next failure waits like the first. */
+  reset(): void;
+}
+
+/**
+ * A schedule bounded by `policy.maxRetries`, or by `deadline` (ms since the
+ * epoch) instead: for operations that are safe to repeat until then.
+ */
+export function retrySchedule(policy: RetryPolicy, deadline?: number): RetrySchedule {
+  let attempts = 0;
+  return {
+    get attempts() {
+      return attempts;
+    },
+    next(retryAfterMs) {
+      const delayMs = backoffDelay(policy, attempts, retryAfterMs);
+      if (deadline === undefined) {
+        if (attempts >= policy.maxRetries) return undefined;
+        attempts++;
+        return delayMs;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      attempts++;
+      return Math.min(delayMs, left);
+    },
+    reset() {
+      attempts = 0;
+    },
+  };
+}
+
 /** Parses `Retry-After` (delta seconds or an HTTP date) into milliseconds, capped at one hour. */
 export function parseRetryAfter(
   header: string | null,
