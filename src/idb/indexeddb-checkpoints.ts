@@ -32,106 +32,139 @@ export interface IndexedDbCheckpointsOptions {
  * A state IndexedDB cannot clone (functions, for one) fails that write only.
  */
 export function indexedDbCheckpoints(options: IndexedDbCheckpointsOptions = {}): CheckpointStore {
-  const fallback = memoryCheckpoints();
+  const health = storeHealth(options.onFallback);
+  const known = knownPositions();
   // Names this page's urgent slots: unique per store, so no two pages share one.
   const pageId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  // Where the furthest record this page has read or written per key stands (not
-  // its state, which may be large): what an urgent write, which cannot read first,
-  // checks itself against.
-  const known = new Map<string, CheckpointPosition>();
-  const remember = (key: string, record: CheckpointRecord | undefined): void => {
-    if (!record || !shouldReplace(known.get(key), record)) return;
-    known.set(key, { url: record.url, version: record.version, offset: record.offset });
-  };
   let store: UseStore | undefined;
+  const idb = (): UseStore =>
+    (store ??= createStore(
+      options.database ?? "react-durable-streams",
+      options.store ?? "checkpoints",
+    ));
+
+  /** `operation` on IndexedDB; on memory once IndexedDB failed. */
+  const attempt = async <T>(
+    operation: () => Promise<T>,
+    inMemory: (memory: CheckpointStore) => Promise<T>,
+  ): Promise<T> => {
+    if (!health.failed) {
+      try {
+        return await operation();
+      } catch (error) {
+        // A state IndexedDB cannot clone is this record's fault, not the database's:
+        // fail this write (the writer reports it) and keep IndexedDB for every other view.
+        if (isDataCloneError(error)) throw error;
+        health.degrade(error);
+      }
+    }
+    return inMemory(health.memory());
+  };
+
+  return {
+    get kind() {
+      return health.failed ? "memory" : "indexeddb";
+    },
+    get: (key) =>
+      attempt(
+        async () => {
+          const record = await getFolded(idb(), key);
+          known.remember(key, record);
+          return record;
+        },
+        (memory) => memory.get(key),
+      ),
+    put: (key, record, putOptions) =>
+      attempt(
+        async () => {
+          if (!putOptions?.urgent) {
+            known.remember(key, await putFurther(idb(), key, record));
+          } else if (shouldReplace(known.get(key), record)) {
+            known.remember(key, record);
+            await putUrgent(idb(), key, pageId, record);
+          }
+        },
+        (memory) => memory.put(key, record),
+      ),
+    delete: (key) =>
+      attempt(
+        () => {
+          known.forget(key);
+          return deleteWithSlots(idb(), key);
+        },
+        (memory) => memory.delete(key),
+      ),
+  };
+}
+
+/**
+ * Whether IndexedDB failed, and the memory store that stands in for it. The
+ * fallback is reported once; without IndexedDB at all, on first use, not at
+ * once: on a server render (no IndexedDB, and no checkpoint is ever read) it
+ * would be noise on every request.
+ */
+function storeHealth(onFallback: ((error: unknown) => void) | undefined) {
+  const fallback = memoryCheckpoints();
   let failed = typeof indexedDB === "undefined";
   let reported = false;
-
   const report = (error: unknown): void => {
     if (reported) return;
     reported = true;
-    if (options.onFallback) options.onFallback(error);
+    if (onFallback) onFallback(error);
     else
       console.warn(
         "[react-durable-streams] IndexedDB is unavailable; checkpoints are kept in memory only",
         error,
       );
   };
-  const degrade = (error: unknown): void => {
-    failed = true;
-    report(error);
+  return {
+    get failed() {
+      return failed;
+    },
+    degrade(error: unknown): void {
+      failed = true;
+      report(error);
+    },
+    memory(): CheckpointStore {
+      if (!reported) report(new Error("indexedDB is not defined"));
+      return fallback;
+    },
   };
-  // Without IndexedDB at all, say so on first use, not here: on a server render
-  // (no IndexedDB, and no checkpoint is ever read) it would be noise on every request.
-  const memory = (): CheckpointStore => {
-    if (!reported) report(new Error("indexedDB is not defined"));
-    return fallback;
-  };
+}
 
-  const idb = (): UseStore => {
-    store ??= createStore(
-      options.database ?? "react-durable-streams",
-      options.store ?? "checkpoints",
-    );
-    return store;
+/**
+ * Where the furthest record this page has read or written per key stands (not
+ * its state, which may be large): what an urgent write, which cannot read
+ * first, checks itself against.
+ */
+function knownPositions() {
+  const known = new Map<string, CheckpointPosition>();
+  return {
+    get: (key: string) => known.get(key),
+    remember(key: string, record: CheckpointRecord | undefined): void {
+      if (!record || !shouldReplace(known.get(key), record)) return;
+      known.set(key, { url: record.url, version: record.version, offset: record.offset });
+    },
+    forget: (key: string) => known.delete(key),
   };
+}
 
-  const result: CheckpointStore = {
-    get kind() {
-      return failed ? "memory" : "indexeddb";
-    },
-    async get(key) {
-      if (!failed) {
-        try {
-          const record = await getFolded(idb(), key);
-          remember(key, record);
-          return record;
-        } catch (error) {
-          degrade(error);
-        }
-      }
-      return memory().get(key);
-    },
-    async put(key, record, putOptions) {
-      if (!failed) {
-        try {
-          if (putOptions?.urgent) {
-            if (!shouldReplace(known.get(key), record)) return;
-            remember(key, record);
-            await putUrgent(idb(), key, pageId, record);
-          } else {
-            let written = record;
-            await update<CheckpointRecord>(
-              key,
-              (stored) => (written = shouldReplace(stored, record) ? record : stored!),
-              idb(),
-            );
-            remember(key, written);
-          }
-          return;
-        } catch (error) {
-          // A state IndexedDB cannot clone is this record's fault, not the database's:
-          // fail this write (the writer reports it) and keep IndexedDB for every other view.
-          if (isDataCloneError(error)) throw error;
-          degrade(error);
-        }
-      }
-      await memory().put(key, record);
-    },
-    async delete(key) {
-      if (!failed) {
-        try {
-          known.delete(key);
-          await deleteWithSlots(idb(), key);
-          return;
-        } catch (error) {
-          degrade(error);
-        }
-      }
-      await memory().delete(key);
-    },
-  };
-  return result;
+/**
+ * Writes `record` in one atomic `update` unless the stored record is further
+ * along (another tab wrote it); returns the record that is stored now.
+ */
+async function putFurther(
+  store: UseStore,
+  key: string,
+  record: CheckpointRecord,
+): Promise<CheckpointRecord> {
+  let written = record;
+  await update<CheckpointRecord>(
+    key,
+    (stored) => (written = shouldReplace(stored, record) ? record : stored!),
+    store,
+  );
+  return written;
 }
 
 function isDataCloneError(error: unknown): boolean {
