@@ -107,8 +107,8 @@ export class Batch {
   outcome: "pending" | "ok" | "failed" = "pending";
   /** Why it failed, once it did. */
   error: unknown;
-  private readonly settle = deferred();
-  readonly settled = this.settle.promise;
+  readonly #settle = deferred();
+  readonly settled = this.#settle.promise;
 
   constructor(
     /** Creation order: requeued batches keep their place. */
@@ -149,13 +149,13 @@ export class Batch {
 
   succeed(): void {
     this.outcome = "ok";
-    this.settle.resolve();
+    this.#settle.resolve();
   }
 
   fail(error: unknown): void {
     this.outcome = "failed";
     this.error = error;
-    this.settle.reject(error);
+    this.#settle.reject(error);
   }
 }
 

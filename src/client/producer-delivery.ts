@@ -27,15 +27,15 @@ export type StopReason = (lastFailure: DurableStreamError | undefined) => Durabl
 export class BatchDelivery {
   /** An attempt went out and its answer never came: the server may have stored the batch. */
   mayHaveLanded = false;
-  private readonly controller = new AbortController();
+  readonly #controller = new AbortController();
   /** Between a failed attempt and the next one: nothing of this batch is on the wire. */
-  private waitingToRetry = false;
+  #waitingToRetry = false;
   /** The wait is for the host to come back online. */
-  private waitingOffline = false;
-  private lastFailure: DurableStreamError | undefined;
-  private stopReason: StopReason | undefined;
+  #waitingOffline = false;
+  #lastFailure: DurableStreamError | undefined;
+  #stopReason: StopReason | undefined;
   /** Retries still allowed once stopping was asked for. */
-  private retriesLeft = 0;
+  #retriesLeft = 0;
 
   constructor(
     /** Retries end here (ms since the epoch): `deliveryTimeoutMs` after the batch was sealed. */
@@ -44,21 +44,21 @@ export class BatchDelivery {
 
   /** The retry budget and hooks for the batch's next request. */
   request(context: ClientContext): DeliveryRequest {
-    const fetch: FetchFunction = (input, init) => this.attempt(context.fetch(input, init));
+    const fetch: FetchFunction = (input, init) => this.#attempt(context.fetch(input, init));
     return {
       context: { ...context, fetch },
       retryUntil: this.deadline,
-      signal: this.controller.signal,
+      signal: this.#controller.signal,
       onAttemptLost: () => {
         this.mayHaveLanded = true;
       },
       onRetry: ({ error, offline }) => {
-        this.lastFailure = error;
-        this.waitingToRetry = true;
-        this.waitingOffline = offline === true;
+        this.#lastFailure = error;
+        this.#waitingToRetry = true;
+        this.#waitingOffline = offline === true;
         // A wait for the network may last the whole delivery timeout: a stop ends it.
-        if (this.stopReason && (this.waitingOffline || this.retriesLeft-- <= 0)) {
-          this.abort(this.stopReason);
+        if (this.#stopReason && (this.#waitingOffline || this.#retriesLeft-- <= 0)) {
+          this.#abort(this.#stopReason);
         }
       },
     };
@@ -72,30 +72,30 @@ export class BatchDelivery {
    * stopping never makes the outcome of an answered request unknown.
    */
   stopRetrying(reason: StopReason, retries = 0): void {
-    if (this.stopReason) return;
-    this.stopReason = reason;
-    this.retriesLeft = retries;
-    if (this.waitingToRetry && (retries <= 0 || this.waitingOffline)) this.abort(reason);
+    if (this.#stopReason) return;
+    this.#stopReason = reason;
+    this.#retriesLeft = retries;
+    if (this.#waitingToRetry && (retries <= 0 || this.#waitingOffline)) this.#abort(reason);
   }
 
   /** Ends the delivery now, including an attempt on the wire (for a batch that can no longer be stored). */
   cancel(reason: DurableStreamError): void {
-    this.controller.abort(reason);
+    this.#controller.abort(reason);
   }
 
-  private abort(reason: StopReason): void {
-    this.controller.abort(reason(this.lastFailure));
+  #abort(reason: StopReason): void {
+    this.#controller.abort(reason(this.#lastFailure));
   }
 
-  private async attempt(response: Promise<Response>): Promise<Response> {
+  async #attempt(response: Promise<Response>): Promise<Response> {
     // Aborted already (while its headers resolved): the request never leaves.
-    const leaves = !this.controller.signal.aborted;
-    this.waitingToRetry = this.waitingOffline = false;
+    const leaves = !this.#controller.signal.aborted;
+    this.#waitingToRetry = this.#waitingOffline = false;
     try {
       return await response;
     } catch (error) {
       // Cut while out: the server may have received it all the same.
-      if (leaves && this.controller.signal.aborted) this.mayHaveLanded = true;
+      if (leaves && this.#controller.signal.aborted) this.mayHaveLanded = true;
       throw error;
     }
   }

@@ -19,6 +19,7 @@ import {
 } from "./headers.js";
 import { discardBody, sendRequest, type RequestSpec } from "./http.js";
 import type { DynamicRecord } from "./options.js";
+import type { Batch } from "./producer-batch.js";
 import type { DeliveryRequest } from "./producer-delivery.js";
 
 /** How the server answered one producer request. */
@@ -107,6 +108,17 @@ export async function sendProducerRequest(
   if (expectedSeq < seq) return { kind: "early", expectedSeq, receivedSeq };
   const error = new SequenceGapError(url, expectedSeq, receivedSeq, { status });
   return { kind: "refused", error };
+}
+
+/** Sends a batch: its request, retried until its delivery deadline with the same epoch and sequence. */
+export function sendBatch(request: ProducerRequest, batch: Batch): Promise<ProducerOutcome> {
+  const { epoch, seq, body, delivery } = batch;
+  return sendProducerRequest(request, {
+    epoch,
+    seq,
+    body,
+    delivery: delivery.request(request.context),
+  });
 }
 
 function integerHeader(value: string | null): number | undefined {

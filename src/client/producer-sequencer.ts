@@ -1,13 +1,5 @@
 import { SequenceGapError, type DurableStreamError } from "./errors.js";
 import { deferred, type Batch } from "./producer-batch.js";
-import { sleep } from "./retry.js";
-
-/** How long an out-of-order batch whose predecessor was acknowledged waits before asking again. */
-export const EARLY_RETRY_MS = 10;
-export const MAX_EARLY_RETRIES = 500;
-
-/** What to do with a batch the server found early (409, expected sequence below ours). */
-export type EarlyVerdict = "resend" | "requeue" | DurableStreamError;
 
 /**
  * What a batch that failed for good means for the batches after it:
@@ -60,7 +52,12 @@ export interface EpochSequencer {
   nextSeq: number;
   /** Set by a failure that may have been stored (see {@link afterFailure}); cleared by {@link unblock}. */
   blocked: Blocker | undefined;
-  /** Whether one more batch may go out, with `inFlight` batches on the wire. */
+  /**
+   * Whether one more batch may go out, with `inFlight` batches on the wire. A
+   * new epoch's first batch goes alone, on an empty wire: a later sequence
+   * arriving first would be refused (400, a new epoch starts at 0), and an
+   * older epoch's batch arriving after it would be fenced (403).
+   */
   mayDispatch(inFlight: number): boolean;
   /** Gives the batch the current epoch and the next sequence number. */
   assign(batch: Batch): void;
@@ -80,19 +77,25 @@ export interface EpochSequencer {
   /** Claims the producer id after a 403: an epoch above the server's and above our own. */
   claim(serverEpoch: number | undefined): void;
   start(epoch: number): void;
-  /**
-   * A 409 whose expected sequence is below ours: earlier batches have not
-   * arrived yet. Waits for the previous batch, then resends; fails behind a
-   * failed predecessor; goes back to the queue when the epoch moved on.
-   */
-  awaitPredecessor(
-    batch: Batch,
-    url: string,
-    expectedSeq: number,
-    receivedSeq: number,
-  ): Promise<EarlyVerdict>;
+  /** The current epoch's batch with the sequence before `batch`'s, while on the wire or failed. */
+  predecessor(batch: Batch): Batch | undefined;
+  /** Resolves once `batch` settles or a new epoch starts, whichever comes first. */
+  settledOrNewEpoch(batch: Batch): Promise<unknown>;
 }
 
+/** Whether a batch of `epoch` follows the lowest sequence of it that the server certainly lacks. */
+function isBehindGap(batch: Batch, epoch: number, knownGap: number | undefined): boolean {
+  return batch.seq >= 0 && batch.epoch === epoch && knownGap !== undefined && batch.seq > knownGap;
+}
+
+/** The batches after `batch` that are still pending, in sequence order. */
+function pendingAfter(batch: Batch, batches: Iterable<Batch>): Batch[] {
+  return [...batches]
+    .filter((later) => later.seq > batch.seq && later.outcome === "pending")
+    .sort((a, b) => a.seq - b.seq);
+}
+
+/** The bookkeeping of a producer starting in `epoch`. */
 export function epochSequencer(epoch: number): EpochSequencer {
   /** A batch of this epoch failed for good: let the wire empty, then start a new epoch. */
   let draining = false;
@@ -110,9 +113,6 @@ export function epochSequencer(epoch: number): EpochSequencer {
   const self: EpochSequencer = {
     epoch,
     nextSeq: 0,
-    // A new epoch's first batch goes alone, on an empty wire: a later sequence
-    // arriving first would be refused (400, a new epoch starts at 0), and an
-    // older epoch's batch arriving after it would be fenced (403).
     blocked: undefined,
     mayDispatch: (inFlight) =>
       !draining && !self.blocked && (self.nextSeq === 0 ? inFlight === 0 : !opener),
@@ -137,17 +137,9 @@ export function epochSequencer(epoch: number): EpochSequencer {
         knownGap = Math.min(knownGap ?? batch.seq, batch.seq);
       }
     },
-    behindKnownGap: (batch) =>
-      batch.seq >= 0 &&
-      batch.epoch === self.epoch &&
-      knownGap !== undefined &&
-      batch.seq > knownGap,
+    behindKnownGap: (batch) => isBehindGap(batch, self.epoch, knownGap),
     pendingAfter: (batch) =>
-      batch.seq < 0 || batch.epoch !== self.epoch
-        ? []
-        : [...bySeq.values()]
-            .filter((later) => later.seq > batch.seq && later.outcome === "pending")
-            .sort((a, b) => a.seq - b.seq),
+      batch.seq < 0 || batch.epoch !== self.epoch ? [] : pendingAfter(batch, bySeq.values()),
     unblock() {
       self.blocked = undefined;
     },
@@ -172,25 +164,9 @@ export function epochSequencer(epoch: number): EpochSequencer {
       changed.resolve();
       changed = deferred();
     },
-    async awaitPredecessor(batch, url, expectedSeq, receivedSeq) {
-      for (;;) {
-        if (batch.epoch !== self.epoch) return "requeue";
-        const previous = bySeq.get(batch.seq - 1);
-        if (previous?.outcome === "failed") {
-          return new SequenceGapError(url, expectedSeq, receivedSeq, { cause: previous.error });
-        }
-        if (previous?.outcome !== "pending") break;
-        await Promise.race([previous.settled.catch(() => undefined), changed.promise]);
-        // (Re-read: the wait may have changed it.)
-        if ((previous.outcome as Batch["outcome"]) === "ok") return "resend";
-      }
-      // The predecessor was acknowledged; the server will have it in a moment.
-      if (++batch.earlyRetries > MAX_EARLY_RETRIES) {
-        return new SequenceGapError(url, expectedSeq, receivedSeq);
-      }
-      await sleep(EARLY_RETRY_MS);
-      return "resend";
-    },
+    predecessor: (batch) => bySeq.get(batch.seq - 1),
+    settledOrNewEpoch: (batch) =>
+      Promise.race([batch.settled.catch(() => undefined), changed.promise]),
   };
   return self;
 }

@@ -51,8 +51,7 @@ export class IdempotentProducer {
     readonly id: string,
     options: ProducerOptions = {},
   ) {
-    const host = stream.producerHost;
-    this.core = producerCore(host, id, resolveProducerSettings(id, options), host.knownContentType);
+    this.core = producerCore(stream.producerHost, id, resolveProducerSettings(id, options));
   }
 
   /** The current epoch. */

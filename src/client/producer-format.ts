@@ -1,0 +1,52 @@
+import { isJsonContentType } from "./content-type.js";
+import type { DurableStreamError } from "./errors.js";
+import type { ProducerHost, ProducerSettings } from "./producer-options.js";
+import { asProducerError, type ProducerRequest } from "./producer-send.js";
+
+/** The stream's content type as the producer needs it: known from the handle, or learned once. Internal. */
+export interface ProducerFormat {
+  /** What every request of the producer carries; its content type is filled in once known. */
+  readonly request: ProducerRequest;
+  /** Whether messages are JSON values; undefined until the content type is known. */
+  readonly json: boolean | undefined;
+  /** Learns the content type (one HEAD, shared by every caller); rejects if that fails. */
+  known(): Promise<void>;
+}
+
+/** `onFailure`: told once when the content type cannot be learned (the producer cannot go on). */
+export function producerFormat(
+  host: ProducerHost,
+  producerId: string,
+  settings: Pick<ProducerSettings, "headers">,
+  onFailure: (failure: DurableStreamError) => void,
+): ProducerFormat {
+  const { context, url } = host;
+  const request: ProducerRequest = {
+    context,
+    url,
+    producerId,
+    contentType: undefined,
+    headers: settings.headers,
+  };
+  let json: boolean | undefined;
+  let learning: Promise<void> | undefined;
+  const learned = (type: string) => {
+    request.contentType = type;
+    json = isJsonContentType(type);
+  };
+  if (host.knownContentType !== undefined) learned(host.knownContentType);
+  return {
+    request,
+    get json() {
+      return json;
+    },
+    known() {
+      if (json !== undefined) return Promise.resolve();
+      return (learning ??= host.contentType().then(learned, (error: unknown) => {
+        const failure = asProducerError(error, url);
+        onFailure(failure);
+        throw failure;
+      }));
+    },
+  };
+}
