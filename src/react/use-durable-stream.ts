@@ -1,17 +1,17 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useSyncExternalStore } from "react";
 import { InvalidArgumentError, type LiveMode, type Offset } from "../client/index.js";
 import { isAbsoluteUrl } from "../client/request-url.js";
-import {
-  initialSnapshot,
-  type ReadAs,
-  type StreamReducer,
-  type StreamSnapshot,
-  type DurableStreamStatus,
-  type StreamsRuntime,
-  type Throttle,
-  type ViewShape,
+import type {
+  ReadAs,
+  StreamObserver,
+  StreamReducer,
+  StreamSnapshot,
+  DurableStreamStatus,
+  StreamsRuntime,
+  Throttle,
+  ViewShape,
 } from "../sync/index.js";
 import { checkViewOptions } from "../sync/option-checks.js";
 import { useStreamsContext } from "./context.js";
@@ -67,21 +67,15 @@ export interface DurableStreamResult<Selected> {
   retry: () => void;
 }
 
-/** Internal: everything both hooks compute from their arguments. */
-export interface ViewBinding<Item, State> {
-  runtime: StreamsRuntime;
-  url: string | null;
-  shape: ViewShape<Item, State>;
-  key: string;
-  initialSnapshot: StreamSnapshot<State>;
-  throttle: Throttle;
-}
-
-/** Resolves the options into the session shape and key. Internal. */
-export function useViewBinding<Item, State, Selected>(
+/**
+ * The view's observer, made from the options: the same object while the
+ * session it observes and the throttle stay, so subscribe and getSnapshot
+ * stay the same functions. Internal.
+ */
+export function useViewObserver<Item, State, Selected>(
   url: string | null,
   options: UseDurableStreamOptions<Item, State, Selected>,
-): ViewBinding<Item, State> {
+): StreamObserver<Item, State> {
   const { runtime } = useStreamsContext();
   useCheckedOptions(runtime, url, options);
   const shape: ViewShape<Item, State> = {
@@ -94,22 +88,16 @@ export function useViewBinding<Item, State, Selected>(
     initial: options.initial,
     initialData: options.initialData,
   };
-  const key =
-    url === null ? "disabled" : runtime.sessionKey(url, shape as ViewShape<unknown, unknown>);
-  // The initial picture depends only on the key: a new stream never shows the previous one's data.
-  const initial = useMemo<StreamSnapshot<State>>(
-    () => initialSnapshot(options),
+  // Making one is cheap and does no I/O; the first one made for a key is kept.
+  const made = runtime.observe(url, shape, { throttle: options.throttle });
+  const observer = useMemo(
+    () => made,
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose
-    [key],
+    [runtime, made.key, made.throttle],
   );
-  return {
-    runtime,
-    url,
-    shape,
-    key,
-    initialSnapshot: initial,
-    throttle: options.throttle ?? runtime.throttle,
-  };
+  // The latest shape (its reducer) goes to the observer after render, never during it.
+  useIsomorphicLayoutEffect(() => observer.setShape(shape));
+  return observer;
 }
 
 const IN_BROWSER = typeof window !== "undefined";
@@ -167,56 +155,21 @@ function useCheckedOptions<Item, State, Selected>(
 
 /** Subscribes to the view's session through useSyncExternalStore. Internal. */
 export function useViewSnapshot<Item, State>(
-  binding: ViewBinding<Item, State>,
+  observer: StreamObserver<Item, State>,
 ): StreamSnapshot<State> {
-  const { runtime, url, key, initialSnapshot, throttle } = binding;
-  const shapeRef = useRef(binding.shape);
-  // The latest shape for the next subscribe; written after render (layout effects run before subscribing).
-  useIsomorphicLayoutEffect(() => {
-    shapeRef.current = binding.shape;
-  });
-  const subscribe = useCallback(
-    (onChange: () => void) => {
-      if (url === null) return () => {};
-      const shape = shapeRef.current as ViewShape<unknown, unknown>;
-      const release = runtime.retainSession(url, shape);
-      const session = runtime.session(url, shape);
-      const unsubscribe = session.subscribe(() => runtime.scheduler.schedule(onChange, throttle));
-      return () => {
-        unsubscribe();
-        runtime.scheduler.cancel(onChange);
-        release();
-      };
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key covers url and shape
-    [runtime, key, throttle],
-  );
-  const getSnapshot = useCallback(
-    () =>
-      (runtime.sessions.peek(key)?.getSnapshot() as StreamSnapshot<State> | undefined) ??
-      initialSnapshot,
-    [runtime, key, initialSnapshot],
-  );
-  const snapshot = useSyncExternalStore(subscribe, getSnapshot, () => initialSnapshot);
-  const reducer = binding.shape.reducer;
-  useIsomorphicLayoutEffect(() => {
-    runtime.sessions.peek(key)?.setReducer(reducer as StreamReducer<unknown, unknown> | undefined);
-  }, [runtime, key, reducer]);
-  return snapshot;
+  return useSyncExternalStore(observer.subscribe, observer.getSnapshot, observer.getServerSnapshot);
 }
 
 /** Builds the hook result from a snapshot. Internal. */
 export function useViewResult<Item, State, Selected>(
-  binding: ViewBinding<Item, State>,
+  observer: StreamObserver<Item, State>,
   snapshot: StreamSnapshot<State>,
   select: ((state: State) => Selected) | undefined,
 ): DurableStreamResult<Selected> {
-  const { runtime, key } = binding;
   const data = useMemo(
     () => (select ? select(snapshot.state) : (snapshot.state as unknown as Selected)),
     [snapshot.state, select],
   );
-  const retry = useCallback(() => runtime.sessions.peek(key)?.retry(), [runtime, key]);
   return {
     data,
     status: snapshot.status,
@@ -226,17 +179,17 @@ export function useViewResult<Item, State, Selected>(
     offset: snapshot.offset,
     retryAt: snapshot.retryAt,
     restoredFrom: snapshot.restoredFrom,
-    retry,
+    retry: observer.retry,
   };
 }
 
 /** Mirrors the view's state into a TanStack Query key while mounted. Internal. */
-function useQueryMirror<State>(
-  binding: ViewBinding<unknown, State>,
+function useQueryMirror(
+  state: unknown,
+  enabled: boolean,
   queryKey: readonly unknown[] | undefined,
 ): void {
   const { queryClient } = useStreamsContext();
-  const { runtime, key, url, throttle } = binding;
   if (queryKey !== undefined && !queryClient) {
     throw new InvalidArgumentError(
       "queryKey",
@@ -244,19 +197,11 @@ function useQueryMirror<State>(
     );
   }
   const queryHash = queryKey === undefined ? undefined : JSON.stringify(queryKey);
+  // Each state the view renders, so the mirror moves with the view's throttle.
   useEffect(() => {
-    if (!queryClient || queryHash === undefined || url === null) return;
-    const session = runtime.session(url, binding.shape as ViewShape<unknown, unknown>);
-    const target = JSON.parse(queryHash) as unknown[];
-    const push = () => queryClient.setQueryData(target, session.getSnapshot().state);
-    push();
-    const unsubscribe = session.subscribe(() => runtime.scheduler.schedule(push, throttle));
-    return () => {
-      unsubscribe();
-      runtime.scheduler.cancel(push);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose
-  }, [queryClient, queryHash, runtime, key, throttle]);
+    if (!queryClient || queryHash === undefined || !enabled) return;
+    queryClient.setQueryData(JSON.parse(queryHash) as unknown[], state);
+  }, [queryClient, queryHash, enabled, state]);
 }
 
 /**
@@ -272,8 +217,8 @@ export function useDurableStream<Item = unknown, State = Item[], Selected = Stat
   url: string | null,
   options: UseDurableStreamOptions<Item, State, Selected> = {},
 ): DurableStreamResult<Selected> {
-  const binding = useViewBinding(url, options);
-  const snapshot = useViewSnapshot(binding);
-  useQueryMirror(binding as ViewBinding<unknown, State>, options.queryKey);
-  return useViewResult(binding, snapshot, options.select);
+  const observer = useViewObserver(url, options);
+  const snapshot = useViewSnapshot(observer);
+  useQueryMirror(snapshot.state, url !== null, options.queryKey);
+  return useViewResult(observer, snapshot, options.select);
 }

@@ -1,16 +1,14 @@
 "use client";
 
-import type { ViewShape } from "../sync/index.js";
+import { holdUntilReady } from "../sync/index.js";
+import { useStreamsContext } from "./context.js";
 import {
-  useViewBinding,
+  useViewObserver,
   useViewResult,
   useViewSnapshot,
   type DurableStreamResult,
   type UseDurableStreamOptions,
 } from "./use-durable-stream.js";
-
-/** Sessions already held open for a suspended render (one hold each). */
-const suspending = new WeakSet<object>();
 
 /** Server rendering: no I/O, so nothing to wait for (DESIGN.md, SSR). */
 const isServer = typeof window === "undefined";
@@ -31,23 +29,11 @@ export function useSuspenseDurableStream<Item = unknown, State = Item[], Selecte
   url: string,
   options: UseDurableStreamOptions<Item, State, Selected> = {},
 ): DurableStreamResult<Selected> {
-  const binding = useViewBinding(url, options);
-  const { runtime, shape } = binding;
-  const session = isServer ? undefined : runtime.session(url, shape);
-  if (session && !session.isReady) {
-    if (!suspending.has(session)) {
-      suspending.add(session);
-      const release = runtime.retainSession(url, shape as ViewShape<unknown, unknown>);
-      void session.ready.then(() => {
-        setTimeout(() => {
-          suspending.delete(session);
-          release();
-        }, runtime.gracePeriodMs);
-      });
-    }
-    throw session.ready;
-  }
-  const snapshot = useViewSnapshot(binding);
+  const { runtime } = useStreamsContext();
+  const observer = useViewObserver(url, options);
+  const ready = isServer ? undefined : holdUntilReady(observer, runtime.gracePeriodMs);
+  if (ready) throw ready;
+  const snapshot = useViewSnapshot(observer);
   if (snapshot.status === "error" && snapshot.error) throw snapshot.error;
-  return useViewResult(binding, snapshot, options.select);
+  return useViewResult(observer, snapshot, options.select);
 }

@@ -1,7 +1,7 @@
 import type { LiveMode } from "../client/index.js";
-import type { TextLog } from "../sync/text-log.js";
+import { TextLog } from "../sync/text-log.js";
 import {
-  useViewBinding,
+  useViewObserver,
   useViewResult,
   useViewSnapshot,
   type DurableStreamResult,
@@ -22,10 +22,11 @@ export function useTextStream(
   url: string,
   options: { live?: LiveMode | undefined; persist?: string | undefined },
 ): TextStreamResult {
-  const binding = useViewBinding<string, string, string>(url, { as: "text", ...options });
-  const snapshot = useViewSnapshot(binding);
-  const result = useViewResult<string, string, string>(binding, snapshot, undefined);
-  // Peeking reads the registry without opening anything, like the snapshot does.
-  const textLog = binding.runtime.sessions.peek(binding.key)?.textLog;
-  return { ...result, textLog };
+  const observer = useViewObserver<string, string, string>(url, { as: "text", ...options });
+  const snapshot = useViewSnapshot(observer);
+  const result = useViewResult<string, string, string>(observer, snapshot, undefined);
+  // Read off the session without opening anything, like the snapshot is.
+  return { ...result, textLog: observer.textLog(makeTextLog) };
 }
+
+const makeTextLog = () => new TextLog();

@@ -22,7 +22,16 @@ export { RenderScheduler, type Throttle } from "./scheduler.js";
 export { LiveSession, type LiveSessionOptions } from "./session.js";
 export { SharedRegistry, type Lifecycle } from "./registry.js";
 export { SharedProducer, tabProducerId } from "./producers.js";
-export { retainSharedProducer, sharedProducer } from "./runtime-producers.js";
+export {
+  observeProducer,
+  retainSharedProducer,
+  sharedProducer,
+  type ProducerActions,
+  type ProducerObserver,
+} from "./runtime-producers.js";
+export { type ProducerSnapshot, type ProducerStatus } from "./producer-snapshot.js";
+export { type ObserveOptions, type StreamObserver } from "./observer.js";
+export { holdUntilReady } from "./suspense-hold.js";
 export {
   inspectRuntime,
   type CheckpointInspection,

@@ -1,4 +1,5 @@
-import type { ProducerOptions } from "../client/index.js";
+import type { IdempotentProducer, ProducerOptions } from "../client/index.js";
+import { IDLE_PRODUCER, producerSnapshot, type ProducerSnapshot } from "./producer-snapshot.js";
 import { SharedProducer, tabProducerId } from "./producers.js";
 import type { StreamsRuntime } from "./runtime.js";
 
@@ -43,4 +44,76 @@ function createProducer(
   const shared = new SharedProducer(runtime.client, url, id, options);
   shared.producer.on("change", runtime.changed);
   return shared;
+}
+
+/** A shared producer's writing methods; each makes the producer (not started) if missing. */
+export type ProducerActions = Pick<
+  IdempotentProducer,
+  "append" | "tryAppend" | "flush" | "restart" | "close"
+>;
+
+/**
+ * One UI binding's window on a shared producer, made by
+ * {@link observeProducer}, for `useSyncExternalStore`: `subscribe` holds the
+ * producer and hears its changes and failures (throttled like the views),
+ * `getSnapshot` is its {@link producerSnapshot}.
+ */
+export interface ProducerObserver extends ProducerActions {
+  /** The producer id in use: the one asked for, else this tab's. */
+  readonly producerId: string;
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): ProducerSnapshot;
+  getServerSnapshot(): ProducerSnapshot;
+  /** The options to make the producer with, if it is made later. */
+  setOptions(options: ProducerOptions): void;
+}
+
+/** An observer of the shared producer for a stream and producer id (the tab's id by default). No I/O. */
+export function observeProducer(
+  runtime: StreamsRuntime,
+  url: string,
+  id: string | undefined,
+  options: ProducerOptions,
+): ProducerObserver {
+  const producerId = id ?? tabProducerId();
+  const key = runtime.producerKey(url, producerId);
+  const { scheduler } = runtime;
+  let latest = options;
+  let snapshot = IDLE_PRODUCER;
+  // The latest batch failure: the producer's own lastError outlives later successes.
+  let error: Error | undefined;
+  const producer = () => sharedProducer(runtime, url, producerId, latest).producer;
+  return {
+    producerId,
+    subscribe(listener) {
+      const release = retainSharedProducer(runtime, url, producerId, latest);
+      const notify = () => scheduler.schedule(listener, runtime.throttle);
+      const target = producer();
+      const offChange = target.on("change", notify);
+      const offError = target.on("error", (failure) => {
+        error = failure;
+        notify();
+      });
+      return () => {
+        offChange();
+        offError();
+        scheduler.cancel(listener);
+        release();
+      };
+    },
+    getSnapshot() {
+      const shared = runtime.producers.peek(key);
+      if (shared) snapshot = producerSnapshot(shared.producer, error, snapshot);
+      return snapshot;
+    },
+    getServerSnapshot: () => IDLE_PRODUCER,
+    setOptions(next) {
+      latest = next;
+    },
+    append: (message) => producer().append(message),
+    tryAppend: (message) => producer().tryAppend(message),
+    flush: () => producer().flush(),
+    restart: () => producer().restart(),
+    close: (finalMessage) => producer().close(finalMessage),
+  };
 }

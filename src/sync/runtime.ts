@@ -4,6 +4,7 @@ import { tabProducerId, type SharedProducer } from "./producers.js";
 import type { ReadAs, StreamReducer } from "./reducers.js";
 import { SharedRegistry } from "./registry.js";
 import { ChangeFeed, observedCheckpoints, type CheckpointInspection } from "./inspection.js";
+import { sessionObserver, type ObserveOptions, type StreamObserver } from "./observer.js";
 import { checkRuntimeOptions } from "./option-checks.js";
 import { RenderScheduler, type Throttle } from "./scheduler.js";
 import { LiveSession } from "./session.js";
@@ -105,7 +106,7 @@ export class StreamsRuntime {
    * the default one (their states have different shapes); views with
    * different custom reducers of one stream tell them apart by `version`.
    */
-  sessionKey(url: string, shape: ViewShape<unknown, unknown>): string {
+  sessionKey<Item, State>(url: string, shape: ViewShape<Item, State>): string {
     return JSON.stringify([
       url,
       shape.as ?? null,
@@ -117,18 +118,34 @@ export class StreamsRuntime {
     ]);
   }
 
+  /**
+   * An observer of a view's session for a UI binding: `subscribe` holds the
+   * session (shared by every view of equal key), `getSnapshot` reads it.
+   * No I/O until subscribed; `url: null` observes nothing (a disabled view).
+   */
+  observe<Item, State>(
+    url: string | null,
+    shape: ViewShape<Item, State>,
+    options: ObserveOptions = {},
+  ): StreamObserver<Item, State> {
+    const key = url === null ? "disabled" : this.sessionKey(url, shape);
+    return sessionObserver(this, url, key, shape, options.throttle ?? this.throttle);
+  }
+
   /** The session for a view, created (not started) when missing. No I/O. */
   session<Item, State>(url: string, shape: ViewShape<Item, State>): LiveSession<Item, State> {
-    const key = this.sessionKey(url, shape as ViewShape<unknown, unknown>);
+    const key = this.sessionKey(url, shape);
     return this.sessions.get(key, () =>
       this.createSession(url, shape as ViewShape<unknown, unknown>),
     ) as unknown as LiveSession<Item, State>;
   }
 
   /** Takes a reference on a view's session, starting it for its first user. */
-  retainSession(url: string, shape: ViewShape<unknown, unknown>): () => void {
+  retainSession<Item, State>(url: string, shape: ViewShape<Item, State>): () => void {
     const key = this.sessionKey(url, shape);
-    return this.sessions.acquire(key, () => this.createSession(url, shape));
+    return this.sessions.acquire(key, () =>
+      this.createSession(url, shape as ViewShape<unknown, unknown>),
+    );
   }
 
   /** The key of the shared producer for a stream and producer id (the tab's id by default). */

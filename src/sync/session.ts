@@ -15,12 +15,13 @@ import {
   type ReadAs,
   type StreamReducer,
 } from "./reducers.js";
-import { TextLog } from "./text-log.js";
+import type { TextLog } from "./text-log.js";
 import { recoveryFor } from "./recovery.js";
 import { restartWait } from "./restart-wait.js";
 import { restoreCheckpoint } from "./restore.js";
+import { sessionReducer, type SessionEvent, type SessionProgress } from "./session-state.js";
 import { SessionTraffic } from "./session-traffic.js";
-import { initialSnapshot, type StreamSnapshot, type DurableStreamStatus } from "./status.js";
+import { initialSnapshot, type StreamSnapshot } from "./status.js";
 
 /** Everything one shared live view needs. */
 export interface LiveSessionOptions<Item, State> {
@@ -133,16 +134,12 @@ export class LiveSession<Item = unknown, State = unknown> {
   /**
    * The recent pieces of a text view's text, while the text is the default
    * concatenation (read as text, no custom reducer): views take what is new
-   * from here rather than slicing the whole text. Undefined otherwise.
+   * from here rather than slicing the whole text. Undefined otherwise. Made
+   * with `make` on first use, so apps without such a view do not bundle it.
    */
-  get textLog(): TextLog | undefined {
+  textLog(make: () => TextLog): TextLog | undefined {
     if (this.as !== "text" || this.reducer !== undefined) return undefined;
-    this.log ??= new TextLog();
-    return this.log;
-  }
-
-  get running(): boolean {
-    return this.controller !== undefined;
+    return (this.log ??= make());
   }
 
   /** Starts reading (restoring the checkpoint first). Idempotent. */
@@ -168,9 +165,7 @@ export class LiveSession<Item = unknown, State = unknown> {
     this.wake?.();
     const writer = this.writer;
     this.writer = undefined;
-    if (this.snapshot.status !== "closed" && this.snapshot.status !== "error") {
-      this.commit({ status: "idle", retryAt: undefined });
-    }
+    this.dispatch({ type: "stopped" });
     await writer?.close();
   }
 
@@ -189,7 +184,7 @@ export class LiveSession<Item = unknown, State = unknown> {
     }
     while (!signal.aborted) {
       if (this.snapshot.closed) {
-        this.commit({ status: "closed", isUpToDate: true });
+        this.dispatch({ type: "closed" });
         this.settled();
         return;
       }
@@ -207,7 +202,7 @@ export class LiveSession<Item = unknown, State = unknown> {
   private async restore(signal: AbortSignal): Promise<void> {
     const { store, persist, url, version, initialData } = this.options;
     if (!store || !persist) return;
-    this.commit({ status: "restoring" });
+    this.dispatch({ type: "restoring" });
     const decision = await restoreCheckpoint(
       store,
       persist,
@@ -219,22 +214,16 @@ export class LiveSession<Item = unknown, State = unknown> {
       if (decision.discard) await this.writer?.discard();
       return;
     }
-    const { record } = decision;
-    this.working = { state: record.state as State, offset: record.offset, cursor: record.cursor };
+    const { offset, cursor, closed } = decision.record;
+    const state = decision.record.state as State;
+    this.working = { state, offset, cursor };
     this.consistent = this.working;
-    this.commit({
-      state: record.state as State,
-      offset: record.offset,
-      cursor: record.cursor,
-      closed: record.closed,
-      isUpToDate: record.closed,
-      restoredFrom: "checkpoint",
-    });
+    this.dispatch({ type: "restored", state, offset, cursor, closed });
   }
 
   /** One read until it ends; true when the view is finished (closed, or caught up with live off). */
   private async readOnce(signal: AbortSignal): Promise<boolean> {
-    this.commit({ status: "connecting" });
+    this.dispatch({ type: "connecting" });
     const { client, url, live, pauseWhenHidden } = this.options;
     this.working = this.consistent;
     const offset = this.working.offset ?? "-1";
@@ -247,18 +236,14 @@ export class LiveSession<Item = unknown, State = unknown> {
       },
       {
         onRetry: ({ delayMs, error, offline }) =>
-          this.commit(
+          this.dispatch(
             offline
-              ? { status: "offline", retryAt: undefined, error }
-              : { status: "reconnecting", retryAt: Date.now() + delayMs, error },
+              ? { type: "offline", error }
+              : { type: "retrying", error, retryAt: Date.now() + delayMs },
           ),
-        onPause: (paused) => this.commit({ status: paused ? "paused" : this.settledStatus() }),
-        onConnected: () => {
-          const { status } = this.snapshot;
-          if (status === "reconnecting" || status === "offline") {
-            this.commit({ status: this.settledStatus(), retryAt: undefined, error: undefined });
-          }
-        },
+        onPause: (paused) =>
+          this.dispatch(paused ? { type: "paused" } : { type: "resumed", ...this.progress() }),
+        onConnected: () => this.dispatch({ type: "connected", ...this.progress() }),
       },
     );
     this.resolveReadAs(response);
@@ -298,8 +283,9 @@ export class LiveSession<Item = unknown, State = unknown> {
     const state = items.length > 0 ? reducer(this.working.state, items, meta) : this.working.state;
     this.traffic.messages += items.length;
     this.options.onActivity?.();
-    if (this.textLog && items.length > 0 && typeof state === "string") {
-      this.textLog.append((items as readonly unknown[]).join(""), state.length);
+    const { log } = this;
+    if (log && !this.reducer && items.length > 0 && typeof state === "string") {
+      log.append((items as readonly unknown[]).join(""), state.length);
     }
     this.working = { state, offset: meta.offset, cursor: meta.cursor };
     if (!meta.partial) this.consistent = this.working;
@@ -308,46 +294,12 @@ export class LiveSession<Item = unknown, State = unknown> {
     if (meta.upToDate && this.caughtUp) this.resets = 0;
     if (meta.upToDate) this.caughtUp = true;
     if (!meta.partial) this.saveCheckpoint(meta.closed);
-    const status: DurableStreamStatus = meta.closed
-      ? "closed"
-      : this.caughtUp
-        ? this.settledStatus()
-        : "catching-up";
-    if (this.caughtUp) {
-      const current = this.snapshot;
-      const visible =
-        state !== current.state ||
-        status !== current.status ||
-        meta.offset !== current.offset ||
-        meta.upToDate !== current.isUpToDate ||
-        meta.closed !== current.closed ||
-        current.error !== undefined ||
-        current.retryAt !== undefined;
-      // An empty long-poll answer or SSE keep-alive changes nothing a view shows: no re-render.
-      if (visible) {
-        this.commit({
-          state,
-          status,
-          offset: meta.offset,
-          cursor: meta.cursor,
-          isUpToDate: meta.upToDate,
-          closed: meta.closed,
-          error: undefined,
-          retryAt: undefined,
-        });
-      }
-      if (meta.upToDate) this.settled();
-    } else if (this.snapshot.status !== "catching-up") {
-      // A replay is not shown piece by piece: only the status changes until up to date.
-      this.commit({ status, error: undefined, retryAt: undefined });
-    }
+    this.dispatch({ type: "batch", state, meta, ...this.progress() });
+    if (this.caughtUp && meta.upToDate) this.settled();
   }
 
-  /** The status of a healthy view that has caught up. */
-  private settledStatus(): DurableStreamStatus {
-    if (this.snapshot.closed) return "closed";
-    if (!this.caughtUp) return "catching-up";
-    return this.options.live === "off" ? "idle" : "live";
+  private progress(): SessionProgress {
+    return { caughtUp: this.caughtUp, live: this.options.live };
   }
 
   private saveCheckpoint(closed: boolean): void {
@@ -379,17 +331,12 @@ export class LiveSession<Item = unknown, State = unknown> {
       this.resets++;
       await this.startOver(recovery.delayMs, signal);
     } else if (recovery.kind === "stop") {
-      this.commit({ status: "error", error: failure, retryAt: undefined, isUpToDate: false });
+      this.dispatch({ type: "failed", error: failure });
       this.settled();
       await this.waitForRetry(undefined, signal);
     } else {
       this.failures++;
-      this.commit({
-        status: "reconnecting",
-        error: failure,
-        retryAt: Date.now() + recovery.delayMs,
-        isUpToDate: false,
-      });
+      this.dispatch({ type: "restarting", error: failure, retryAt: Date.now() + recovery.delayMs });
       await this.waitForRetry(recovery.delayMs, signal);
     }
   }
@@ -406,17 +353,7 @@ export class LiveSession<Item = unknown, State = unknown> {
     this.working = { state, offset: undefined, cursor: undefined };
     this.consistent = this.working;
     this.caughtUp = false;
-    this.commit({
-      state,
-      offset: undefined,
-      cursor: undefined,
-      isUpToDate: false,
-      closed: false,
-      restoredFrom: undefined,
-      status: delay === 0 ? "connecting" : "reconnecting",
-      error: undefined,
-      retryAt: delay === 0 ? undefined : Date.now() + delay,
-    });
+    this.dispatch({ type: "reset", state, retryAt: delay === 0 ? undefined : Date.now() + delay });
     if (delay > 0) await this.waitForRetry(delay, signal);
   }
 
@@ -433,9 +370,12 @@ export class LiveSession<Item = unknown, State = unknown> {
     return defaultInitial(this.as ?? "json") as State;
   }
 
-  private commit(change: Partial<StreamSnapshot<State>>): void {
-    this.snapshot = { ...this.snapshot, ...change };
-    if (change.error) this.traffic.failed(change.error);
+  /** Moves the snapshot through the reducer; listeners hear only of a new snapshot. */
+  private dispatch(event: SessionEvent<State>): void {
+    const next = sessionReducer(this.snapshot, event);
+    if (next === this.snapshot) return;
+    this.snapshot = next;
+    if ("error" in event) this.traffic.failed(event.error);
     for (const listener of [...this.listeners]) listener();
     this.options.onActivity?.();
   }

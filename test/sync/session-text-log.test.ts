@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { StreamsRuntime, type ViewShape } from "../../src/sync/runtime.js";
+import { TextLog } from "../../src/sync/text-log.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 
 const server = sharedTestServer();
@@ -45,7 +46,7 @@ describe("a text view's log of recent pieces", () => {
     const { stream, session, shows } = await liveTextView();
     await stream.append("first catch-up ");
     await shows("first catch-up ");
-    const log = session.textLog!;
+    const log = session.textLog(() => new TextLog())!;
     expect(log).toBeDefined();
     const before = "first catch-up ".length;
     for (const piece of ["alpha ", "beta ", "gamma"]) {
@@ -63,6 +64,6 @@ describe("a text view's log of recent pieces", () => {
       reducer: (state, items) => `${String(state)}${items.length}`,
       initial: "",
     });
-    expect(session.textLog).toBeUndefined();
+    expect(session.textLog(() => new TextLog())).toBeUndefined();
   });
 });
