@@ -45,6 +45,8 @@ export function producerListeners(producerId: string): ProducerListeners {
       listeners(event).delete(listener);
     },
     changed() {
+      // Called on every append: without listeners, it allocates nothing.
+      if (changeListeners.size === 0) return;
       for (const listener of [...changeListeners]) notify(listener);
     },
     failed(error, info) {
