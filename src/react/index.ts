@@ -73,10 +73,14 @@ export {
   type CheckpointRecord,
   type CheckpointStore,
   type DurableStreamStatus,
+  type ObserveOptions,
   type ReadAs,
+  type StreamObserver,
   type StreamReducer,
+  type StreamSnapshot,
   type StreamsRuntime,
   type Throttle,
+  type ViewShape,
 } from "../sync/index.js";
 export { DurableStreamsProvider, type DurableStreamsProviderProps } from "./provider.js";
 export { useStreamsRuntime, type QueryClientLike } from "./context.js";

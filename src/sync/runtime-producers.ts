@@ -9,6 +9,11 @@ import type { StreamsRuntime } from "./runtime.js";
  * bundle the whole producer through them.
  */
 
+/** The key of the shared producer for a stream and producer id (the tab's id by default). */
+export function producerKey(url: string, id: string | undefined): string {
+  return JSON.stringify([url, id ?? tabProducerId()]);
+}
+
 /** The shared producer for a stream and producer id (the tab's id by default), made if missing. */
 export function sharedProducer(
   runtime: StreamsRuntime,
@@ -17,7 +22,7 @@ export function sharedProducer(
   options: ProducerOptions,
 ): SharedProducer {
   const producerId = id ?? tabProducerId();
-  return runtime.producers.get(runtime.producerKey(url, producerId), () =>
+  return runtime.producers.get(producerKey(url, producerId), () =>
     createProducer(runtime, url, producerId, options),
   );
 }
@@ -30,7 +35,7 @@ export function retainSharedProducer(
   options: ProducerOptions,
 ): () => void {
   const producerId = id ?? tabProducerId();
-  return runtime.producers.acquire(runtime.producerKey(url, producerId), () =>
+  return runtime.producers.acquire(producerKey(url, producerId), () =>
     createProducer(runtime, url, producerId, options),
   );
 }
@@ -76,7 +81,7 @@ export function observeProducer(
   options: ProducerOptions,
 ): ProducerObserver {
   const producerId = id ?? tabProducerId();
-  const key = runtime.producerKey(url, producerId);
+  const key = producerKey(url, producerId);
   const { scheduler } = runtime;
   let latest = options;
   let snapshot = IDLE_PRODUCER;

@@ -1,6 +1,6 @@
 import type { DurableStreamClient, LiveMode, Offset } from "../client/index.js";
 import { memoryCheckpoints, type CheckpointStore } from "./checkpoint-store.js";
-import { tabProducerId, type SharedProducer } from "./producers.js";
+import type { SharedProducer } from "./producers.js";
 import type { ReadAs, StreamReducer } from "./reducers.js";
 import { SharedRegistry } from "./registry.js";
 import { ChangeFeed, observedCheckpoints, type CheckpointInspection } from "./inspection.js";
@@ -146,11 +146,6 @@ export class StreamsRuntime {
     return this.sessions.acquire(key, () =>
       this.createSession(url, shape as ViewShape<unknown, unknown>),
     );
-  }
-
-  /** The key of the shared producer for a stream and producer id (the tab's id by default). */
-  producerKey(url: string, id: string | undefined): string {
-    return JSON.stringify([url, id ?? tabProducerId()]);
   }
 
   /** Ends every session and producer now. */

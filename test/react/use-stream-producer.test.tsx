@@ -14,6 +14,7 @@ import {
   type UseStreamProducerOptions,
 } from "../../src/react/index.js";
 import { useStreamsContext } from "../../src/react/context.js";
+import { producerKey } from "../../src/sync/runtime-producers.js";
 import { clearFaults, injectFault } from "../support/faults.js";
 import { Wire, readBackText } from "../support/producer-wire.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
@@ -114,7 +115,7 @@ describe("useStreamProducer", () => {
     const { runtime } = result.current;
     expect(streamSpy.mock.calls.filter(([path]) => path === url)).toHaveLength(1);
     expect(runtime.producers.list()).toHaveLength(1);
-    expect(runtime.producers.refs(runtime.producerKey(url, undefined))).toBe(1);
+    expect(runtime.producers.refs(producerKey(url, undefined))).toBe(1);
     // One epoch, sequences never reused: nothing was taken for a duplicate.
     const posts = wire.producerPosts;
     expect(posts.every((r) => r.producer!.epoch === 0 && r.status === 200)).toBe(true);
@@ -188,7 +189,7 @@ describe("useStreamProducer", () => {
     const { wire, client, url, stream, readBack } = await setup();
     const first = mount(client, url, { lingerMs: 60_000 });
     const { runtime } = first.result.current;
-    const key = runtime.producerKey(url, undefined);
+    const key = producerKey(url, undefined);
     const shared = runtime.producers.peek(key)!;
     act(() => first.result.current.producer.append("pending"));
     await waitFor(() => expect(first.result.current.producer.pendingCount).toBe(1));
