@@ -24,9 +24,12 @@ import type { RetrySchedule } from "./retry.js";
 
 /**
  * A response body larger than this is handed on in pieces as it arrives, so
- * memory stays flat however large the server's responses are.
+ * memory stays flat however large the server's responses are. Small pieces
+ * hold less: with 1 MiB ones, iterating 100 MiB peaked 1.21x upstream's RSS
+ * (the held chunks plus the joined copy, and the dead copies before a GC);
+ * with 64 KiB, 0.94 to 1.04x (bench:node --only memory).
  */
-const PIECE_BYTES = 1 << 20;
+const PIECE_BYTES = 1 << 16;
 
 /** What a read's transports share with its driver. Internal. */
 export interface TransportHost extends SettleContext {
@@ -120,7 +123,7 @@ interface HandedOn {
 }
 
 /**
- * Reads a body, yielding a piece whenever a megabyte is held (bytes; a JSON
+ * Reads a body, yielding a piece whenever PIECE_BYTES are held (bytes; a JSON
  * body is decoded as it arrives instead: joining its pieces into one buffer
  * first costs an allocation, and its page faults, the size of the body).
  * Returns the rest. Skips what an interrupted try already handed on.

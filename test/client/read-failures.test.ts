@@ -123,7 +123,7 @@ describe("read failures", () => {
 
   it("a body that breaks halfway is read again from its offset, skipping what was handed on", async () => {
     // The reference server cannot break a body off mid-way: a wrapped fetch errors the
-    // first two bodies after 1.5 MB and 2.7 MB (the reader hands on 1 MiB pieces).
+    // first two bodies after 1.5 MB and 2.7 MB (the reader hands on 64 KiB pieces).
     const cuts = [1_500_000, 2_700_000];
     let attempt = 0;
     const { tracked, client } = setup((response, request) => {

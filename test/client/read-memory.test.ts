@@ -113,7 +113,7 @@ describe("streaming memory", () => {
     expect(position).toBe(APPENDS * MiB);
     expect(mismatches).toBe(0);
     expect(res.upToDate).toBe(true);
-    // One response, handed on in pieces of about 1 MiB.
+    // One response, handed on in pieces (64 KiB each).
     expect(chunks).toBeGreaterThanOrEqual(APPENDS / 2);
     expect(arrayBufferGrowth).toBeLessThan(40);
     expect(rssGrowth).toBeLessThan(40);
