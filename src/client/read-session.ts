@@ -167,7 +167,12 @@ async function* answers(run: ReadRun): AsyncGenerator<AnswerPiece> {
       run.resumeWithGet = false;
       if (step === "done") return;
       if (step === "sse") {
-        if ((yield* run.sse.tail()) === "fall-back") run.tail = "long-poll";
+        try {
+          if ((yield* run.sse.tail()) === "fall-back") run.tail = "long-poll";
+        } catch (error) {
+          // An SSE answer that made no progress backs off and ends like a GET's.
+          await backoff(run.host, error);
+        }
         continue;
       }
       response = await send(run, step);

@@ -290,6 +290,41 @@ describe("a stream whose tail is behind the reader", () => {
     // 1 + maxRetries GETs, each with its HEAD.
     expect(odd.counts.total).toBe(2 * (1 + MAX_RETRIES));
   });
+
+  it("4e. over SSE, a control event behind and not up to date fails as a ParseError after the retries", async () => {
+    // The catch-up reaches the reader's offset; every SSE connection then names an
+    // offset behind it without up to date, while HEAD finds the tail at the offset.
+    odd.answerWith(({ method, live }) => {
+      if (method === "HEAD") {
+        return { status: 200, headers: streamHeaders("application/json", checkpointOffset) };
+      }
+      if (live !== "sse") {
+        return {
+          status: 200,
+          headers: streamHeaders("application/json", checkpointOffset, { upToDate: true }),
+          body: "[]",
+        };
+      }
+      const control = JSON.stringify({ streamNextOffset: behind });
+      return {
+        status: 200,
+        headers: { "content-type": "text/event-stream" },
+        body: `event: control\ndata: ${control}\n\n`,
+      };
+    });
+    const { outcome } = await readForWindow(
+      stormClient(odd.url),
+      uniquePath("sse-behind"),
+      { checkpoint: { offset: checkpointOffset }, live: "sse" },
+      "json",
+    );
+    report("4e SSE behind, not up to date", odd.counts.total, outcome);
+    expect(outcome).toMatchObject({ kind: "failed" });
+    expect((outcome as { error: unknown }).error).toBeInstanceOf(ParseError);
+    // The catch-up GET, then 1 + maxRetries SSE connections, each with its HEAD.
+    expect(odd.counts.byLive.sse).toBe(1 + MAX_RETRIES);
+    expect(odd.counts.total).toBe(1 + 2 * (1 + MAX_RETRIES));
+  });
 });
 
 describe("long-polls answered at once", () => {
