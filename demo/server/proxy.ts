@@ -13,7 +13,8 @@ export function createProxy(upstream: string): {
   const target = new URL(upstream);
   const agent = new Agent({ keepAlive: true });
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  const handle = (req: IncomingMessage, res: ServerResponse, retried = false): void => {
+    const bodiless = req.method === "GET" || req.method === "HEAD";
     const upstreamRequest = request({
       agent,
       protocol: target.protocol,
@@ -37,17 +38,25 @@ export function createProxy(upstream: string): {
       upstreamResponse.on("error", () => res.destroy());
     });
 
-    upstreamRequest.on("error", (error) => {
+    upstreamRequest.on("error", (error: NodeJS.ErrnoException) => {
       if (res.headersSent) {
         res.destroy();
         return;
       }
       if (res.destroyed) return;
+      // A kept-alive socket the server closed just as it was reused: the request never
+      // reached the server, so a bodiless one is sent again once on a fresh socket.
+      if (!retried && upstreamRequest.reusedSocket && bodiless && error.code === "ECONNRESET") {
+        res.off("close", abort);
+        handle(req, res, true);
+        return;
+      }
       res.writeHead(502, { "content-type": "text/plain; charset=utf-8" });
       res.end(`Bad gateway: ${error.message}\n`);
     });
 
-    req.pipe(upstreamRequest);
+    if (bodiless) upstreamRequest.end();
+    else req.pipe(upstreamRequest);
   };
 
   return { handle, close: () => agent.destroy() };
