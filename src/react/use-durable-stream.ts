@@ -88,12 +88,14 @@ export function useViewObserver<Item, State, Selected>(
     initial: options.initial,
     initialData: options.initialData,
   };
-  // Making one is cheap and does no I/O; the first one made for a key is kept.
-  const made = runtime.observe(url, shape, { throttle: options.throttle });
+  // A new observer only when the session it observes or the throttle changes: the key
+  // (the runtime's one rule for it) covers url and shape.
+  const key = url === null ? null : runtime.sessionKey(url, shape);
+  const throttle = options.throttle ?? runtime.throttle;
   const observer = useMemo(
-    () => made,
+    () => runtime.observe(url, shape, { throttle }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose
-    [runtime, made.key, made.throttle],
+    [runtime, key, throttle],
   );
   // The latest shape (its reducer) goes to the observer after render, never during it.
   useIsomorphicLayoutEffect(() => observer.setShape(shape));
