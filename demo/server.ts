@@ -15,6 +15,7 @@ import { createServer as createViteServer } from "vite";
 import { DurableStreamClient } from "../src/client/index.js";
 import { createApi } from "./server/api.js";
 import { Generations } from "./server/generations.js";
+import { LiveRequests } from "./server/live-requests.js";
 import { createProxy } from "./server/proxy.js";
 
 export interface DemoOptions {
@@ -66,7 +67,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     await generations.resume();
     const proxy = createProxy(streamsUrl);
     stops.push(() => proxy.close());
-    const api = createApi(generations);
+    const liveRequests = new LiveRequests();
+    const api = createApi(generations, liveRequests);
 
     // Vite attaches its HMR websocket to this server, so the server exists before Vite does.
     const server = createServer();
@@ -91,8 +93,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       });
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       const path = req.url ?? "/";
-      if (path.startsWith("/streams/")) proxy.handle(req, res);
-      else if (path.startsWith("/api/")) void api(req, res);
+      if (path.startsWith("/streams/")) {
+        liveRequests.track(req, res);
+        proxy.handle(req, res);
+      } else if (path.startsWith("/api/")) void api(req, res);
       else app(req, res);
     });
 

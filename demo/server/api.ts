@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { LiveRequests } from "./live-requests.js";
 import type { Generations } from "./generations.js";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -67,11 +68,22 @@ function generateOptions(body: unknown): { rate: number; tokens: number } {
  * The demo API:
  * - `POST /api/generate` `{ rate?, tokens? }` starts a simulated model run: `{ id, url }`.
  * - `GET /api/generations/<id>`: `{ id, url, tokens, rate, done }`.
+ * - `GET /api/live-requests?path=<stream path>`: `{ open, peak, started }`, the
+ *   live reads of that stream the server sees (`POST` resets peak and started).
  */
-export function createApi(generations: Generations) {
+export function createApi(generations: Generations, liveRequests: LiveRequests) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const requestUrl = new URL(req.url ?? "/", "http://localhost");
+    const path = requestUrl.pathname;
     try {
+      if (path === "/api/live-requests") {
+        const stream = requestUrl.searchParams.get("path");
+        if (!stream) throw new HttpError(400, "give ?path=<stream path>");
+        if (req.method === "POST") liveRequests.reset(stream);
+        else if (req.method !== "GET") throw new HttpError(405, "use GET or POST");
+        send(res, 200, liveRequests.of(stream));
+        return;
+      }
       if (path === "/api/generate") {
         if (req.method !== "POST") throw new HttpError(405, "use POST");
         const { rate, tokens } = generateOptions(await readJson(req));

@@ -8,12 +8,14 @@ import "./styles.css";
 import "./status.css";
 import "./pages.css";
 
+// `?crossTab=0` turns cross-tab sharing off: every tab opens its own live reads.
+const crossTab = new URLSearchParams(window.location.search).get("crossTab") !== "0";
 const root = document.getElementById("root");
 if (!root) throw new Error("demo: #root is missing from index.html");
 
 createRoot(root).render(
   <StrictMode>
-    <DurableStreamsProvider client={client} checkpoints={checkpoints}>
+    <DurableStreamsProvider client={client} checkpoints={checkpoints} crossTab={crossTab}>
       <App />
       <DurableStreamsDevtools />
     </DurableStreamsProvider>

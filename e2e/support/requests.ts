@@ -32,12 +32,14 @@ export class RequestLog {
   readonly maxOpenLive = new Map<number, number>();
   private readonly byRequest = new Map<Request, LoggedRequest>();
   private pages = 0;
+  private readonly indexes = new Map<Page, number>();
   private readonly navigationCounts: number[] = [];
 
   constructor(private readonly filter: (url: URL, method: string) => boolean) {}
 
   attach(page: Page): this {
     const pageIndex = this.pages++;
+    this.indexes.set(page, pageIndex);
     let navigation = 0;
     page.on("framenavigated", (frame) => {
       if (frame === page.mainFrame()) this.navigationCounts[pageIndex] = ++navigation;
@@ -78,6 +80,11 @@ export class RequestLog {
     entry.endedAt = Date.now();
     entry.outcome = outcome;
     if (outcome === "failed") entry.failure = request.failure()?.errorText ?? "unknown";
+  }
+
+  /** The number `page` was given when attached (-1 if it never was). */
+  pageIndexOf(page: Page): number {
+    return this.indexes.get(page) ?? -1;
   }
 
   /** Requests still open (no end seen). */

@@ -21,6 +21,12 @@ export interface DurableStreamsProviderProps {
   throttle?: Throttle;
   /** How often a flowing view saves its checkpoint. Default 1000 ms. */
   checkpointIntervalMs?: number;
+  /**
+   * One live read per stream and view shape for all tabs of the origin, the
+   * others following it (default true); `false`: every tab reads on its own.
+   * Falls back to per-tab reads where Web Locks or BroadcastChannel are missing.
+   */
+  crossTab?: boolean;
   /** A TanStack `QueryClient`, for views that mirror into a query key (`queryKey` option). */
   queryClient?: QueryClientLike;
   children?: ReactNode;
@@ -33,12 +39,14 @@ export interface DurableStreamsProviderProps {
  */
 export function DurableStreamsProvider(props: DurableStreamsProviderProps): ReactNode {
   const { client, checkpoints, gracePeriodMs, throttle, checkpointIntervalMs, queryClient } = props;
+  const crossTab = props.crossTab ?? true;
   const runtime = runtimeFor({
     client,
     checkpoints,
     gracePeriodMs,
     throttle,
     checkpointIntervalMs,
+    crossTab,
   });
   const value = useMemo(() => ({ runtime, queryClient }), [runtime, queryClient]);
   return (
@@ -64,6 +72,7 @@ function runtimeFor(options: StreamsRuntimeOptions): StreamsRuntime {
     options.gracePeriodMs,
     options.throttle,
     options.checkpointIntervalMs,
+    options.crossTab,
   ]);
   let runtime = byOptions.get(key);
   if (!runtime) byOptions.set(key, (runtime = new StreamsRuntime(options)));

@@ -8,6 +8,7 @@ import { sessionObserver, type ObserveOptions, type StreamObserver } from "./obs
 import { checkRuntimeOptions } from "./option-checks.js";
 import { RenderScheduler, type Throttle } from "./scheduler.js";
 import { LiveSession } from "./session.js";
+import { browserTabEnvironment, openTabShare, type TabEnvironment } from "./tab-share.js";
 
 /** Settings of a {@link StreamsRuntime}. */
 export interface StreamsRuntimeOptions {
@@ -20,6 +21,14 @@ export interface StreamsRuntimeOptions {
   throttle?: Throttle | undefined;
   /** How often a flowing view saves its checkpoint. Default 1000 ms. */
   checkpointIntervalMs?: number | undefined;
+  /**
+   * One live read per stream and view shape for all tabs of the origin (Web
+   * Locks elect the tab that reads, BroadcastChannel carries its batches to
+   * the others). Default true; false reads in every tab. Where either API is
+   * missing every tab reads on its own. A {@link TabEnvironment} stands in
+   * for the browser's (tests).
+   */
+  crossTab?: boolean | TabEnvironment | undefined;
 }
 
 /** The shape of a live view: what makes two views share one session. */
@@ -52,6 +61,8 @@ export class StreamsRuntime {
   private storeFailureReported = false;
   private readonly feed = new ChangeFeed();
   private readonly seenCheckpointRecords = new Map<string, CheckpointInspection>();
+  private readonly crossTab: boolean | TabEnvironment;
+  private tabs: TabEnvironment | undefined;
 
   constructor(options: StreamsRuntimeOptions) {
     checkRuntimeOptions(options);
@@ -71,6 +82,7 @@ export class StreamsRuntime {
     this.gracePeriodMs = options.gracePeriodMs ?? 3000;
     this.throttle = options.throttle ?? "frame";
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
+    this.crossTab = options.crossTab ?? true;
     this.sessions = new SharedRegistry(this.gracePeriodMs, this.feed.changed);
     this.producers = new SharedRegistry(this.gracePeriodMs, this.feed.changed);
   }
@@ -172,7 +184,20 @@ export class StreamsRuntime {
       checkpointIntervalMs: this.checkpointIntervalMs,
       onStoreError: (error) => this.reportStoreFailure(error),
       onActivity: this.feed.changed,
+      share: (onPeer) => {
+        const tabs = this.tabEnvironment();
+        if (!tabs) return undefined;
+        const name = JSON.stringify([this.client.stream(url).url, this.sessionKey(url, shape)]);
+        return openTabShare(name, tabs, onPeer);
+      },
     });
+  }
+
+  /** The page's tab environment, found once; undefined when sharing is off or unsupported. */
+  private tabEnvironment(): TabEnvironment | undefined {
+    if (this.crossTab === false) return undefined;
+    if (this.crossTab !== true) return this.crossTab;
+    return (this.tabs ??= browserTabEnvironment());
   }
 
   private reportStoreFailure(error: unknown): void {

@@ -52,7 +52,14 @@ export type SessionEvent<State> =
   /** The stream was already closed (a restored checkpoint says so): nothing to read. */
   | { readonly type: "closed" }
   /** The session stopped reading (its last view left). */
-  | { readonly type: "stopped" };
+  | { readonly type: "stopped" }
+  /** The tab that reads for this one (cross-tab) has this status. */
+  | ({
+      readonly type: "mirrored";
+      readonly status: DurableStreamStatus;
+      readonly error: Error | undefined;
+      readonly retryAt: number | undefined;
+    } & SessionProgress);
 
 /**
  * The snapshot after `event`. Pure: returns `snapshot` itself when nothing a
@@ -116,12 +123,33 @@ export function sessionReducer<State>(
       };
     case "closed":
       return { ...snapshot, status: "closed", isUpToDate: true };
+    case "mirrored": {
+      // What this tab has folded decides closed and up to date; the leader only says how it is reading.
+      if (snapshot.closed || !event.caughtUp) return snapshot;
+      // A leader's trouble shows as it is; any other status of its (connecting, catching up) is this view's own.
+      const troubled = MIRRORED.has(event.status);
+      const status = troubled ? event.status : settledStatus(snapshot, event);
+      const error = troubled ? event.error : undefined;
+      const retryAt = troubled ? event.retryAt : undefined;
+      if (status === snapshot.status && error === snapshot.error && retryAt === snapshot.retryAt) {
+        return snapshot;
+      }
+      return { ...snapshot, status, error, retryAt };
+    }
     case "stopped":
       // A closed or failed view keeps showing why it ended.
       if (snapshot.status === "closed" || snapshot.status === "error") return snapshot;
       return { ...snapshot, status: "idle", retryAt: undefined };
   }
 }
+
+/** The leader's statuses a following tab shows as its own. */
+const MIRRORED: ReadonlySet<DurableStreamStatus> = new Set([
+  "reconnecting",
+  "offline",
+  "paused",
+  "error",
+]);
 
 /** The status of a healthy view. */
 function settledStatus(

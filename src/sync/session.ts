@@ -22,6 +22,9 @@ import { restoreCheckpoint } from "./restore.js";
 import { sessionReducer, type SessionEvent, type SessionProgress } from "./session-state.js";
 import { SessionTraffic } from "./session-traffic.js";
 import { initialSnapshot, type StreamSnapshot } from "./status.js";
+import { followLeader, type FollowingView } from "./tab-follow.js";
+import { statusChanged, toSharedError } from "./tab-rules.js";
+import type { TabShare } from "./tab-share.js";
 
 /** Everything one shared live view needs. */
 export interface LiveSessionOptions<Item, State> {
@@ -45,6 +48,12 @@ export interface LiveSessionOptions<Item, State> {
   onStoreError?: ((error: unknown) => void) | undefined;
   /** Called on every change and every batch received, committed or not (for inspectors). */
   onActivity?: (() => void) | undefined;
+  /**
+   * Joins the view's cross-tab share (one tab reads, the others follow);
+   * `onPeer` is called while this tab leads and another tab joins. Absent,
+   * or answering undefined: this tab reads on its own.
+   */
+  share?: ((onPeer: () => void) => TabShare | undefined) | undefined;
 }
 
 /** A state and the offset and cursor it corresponds to. */
@@ -84,6 +93,11 @@ export class LiveSession<Item = unknown, State = unknown> {
   private wake: (() => void) | undefined;
   private settled!: () => void;
   private log: TextLog | undefined;
+  private share: TabShare | undefined;
+  /** While leading: items of a large answer's pieces, sent to the other tabs once the answer is whole. */
+  private sharedPieces: unknown[] = [];
+  /** While following: the view must catch up on its own before it can follow the leader. */
+  private needsCatchUp = true;
   /** What this session has received, and its last failure (for inspectors). */
   readonly traffic = new SessionTraffic();
   /** Whether {@link ready} has resolved. */
@@ -155,6 +169,7 @@ export class LiveSession<Item = unknown, State = unknown> {
         (error) => this.options.onStoreError?.(error),
       );
     }
+    if (this.options.live !== "off") this.share = this.options.share?.(() => this.postStatus());
     void this.run(controller.signal);
   }
 
@@ -162,6 +177,10 @@ export class LiveSession<Item = unknown, State = unknown> {
   async stop(): Promise<void> {
     this.controller?.abort();
     this.controller = undefined;
+    // Before "stopped": the other tabs must not show this tab's idle status.
+    this.share?.close();
+    this.share = undefined;
+    this.needsCatchUp = true;
     this.wake?.();
     const writer = this.writer;
     this.writer = undefined;
@@ -189,7 +208,9 @@ export class LiveSession<Item = unknown, State = unknown> {
         return;
       }
       try {
-        const finished = await this.readOnce(signal);
+        const finished = this.share
+          ? await this.sharedTurn(this.share, signal)
+          : await this.readOnce(signal, this.options.live);
         if (finished || signal.aborted) return;
       } catch (error) {
         if (signal.aborted) return;
@@ -221,11 +242,79 @@ export class LiveSession<Item = unknown, State = unknown> {
     this.dispatch({ type: "restored", state, offset, cursor, closed });
   }
 
+  /**
+   * One turn of a view shared across tabs: lead (the live read, told to the
+   * other tabs) while holding the lead; else catch up on its own when it must,
+   * then follow the leader until it leads, finds a gap, or the stream closes.
+   * True when the view is finished.
+   */
+  private async sharedTurn(share: TabShare, signal: AbortSignal): Promise<boolean> {
+    const lead = share.leadSignal;
+    if (lead) {
+      this.postStatus();
+      try {
+        return await this.readOnce(eitherSignal(signal, lead), this.options.live);
+      } catch (error) {
+        // Another tab took over: this one follows from where it stands.
+        if (lead.aborted && !signal.aborted) return false;
+        throw error;
+      }
+    }
+    if (this.needsCatchUp) {
+      if (await this.readOnce(signal, "off")) return true;
+      if (signal.aborted) return false;
+      this.needsCatchUp = false;
+    }
+    const outcome = await followLeader(share, this.following, signal);
+    if (outcome === "resync") this.needsCatchUp = true;
+    return outcome === "closed";
+  }
+
+  private readonly following: FollowingView = {
+    position: () => this.consistent.offset,
+    apply: (items, meta) =>
+      this.apply(items as Item[], {
+        ...meta,
+        checkpoint: { offset: meta.offset, cursor: meta.cursor },
+        partial: false,
+      }),
+    mirror: (status, error, retryAt) =>
+      this.dispatch({ type: "mirrored", status, error, retryAt, ...this.progress() }),
+    reset: () => this.resetState(undefined),
+  };
+
+  /** Whether this tab does the reading others follow (or reads alone). */
+  private get leading(): boolean {
+    return this.share === undefined || this.share.leadSignal !== undefined;
+  }
+
+  /** While leading: tells the other tabs this view's status. */
+  private postStatus(): void {
+    if (!this.share?.leadSignal) return;
+    const { status, error, retryAt } = this.snapshot;
+    this.share.post({ t: "status", status, error: toSharedError(error), retryAt });
+  }
+
+  /** While leading: hands a folded answer to the other tabs (a large one once whole). */
+  private publish(from: Offset, items: readonly Item[], meta: ChunkMeta): void {
+    const share = this.share;
+    if (!share?.leadSignal) return;
+    if (meta.partial) {
+      for (const item of items) this.sharedPieces.push(item);
+      return;
+    }
+    const whole = this.sharedPieces.length > 0 ? this.sharedPieces.concat(items) : [...items];
+    this.sharedPieces = [];
+    const { offset, cursor, upToDate, closed } = meta;
+    share.post({ t: "batch", from, items: whole, meta: { offset, cursor, upToDate, closed } });
+  }
+
   /** One read until it ends; true when the view is finished (closed, or caught up with live off). */
-  private async readOnce(signal: AbortSignal): Promise<boolean> {
+  private async readOnce(signal: AbortSignal, live: LiveMode): Promise<boolean> {
     this.dispatch({ type: "connecting" });
-    const { client, url, live, pauseWhenHidden } = this.options;
+    const { client, url, pauseWhenHidden } = this.options;
     this.working = this.consistent;
+    this.sharedPieces = [];
     const offset = this.working.offset ?? "-1";
     const response = await client.stream(url).read(
       {
@@ -262,7 +351,8 @@ export class LiveSession<Item = unknown, State = unknown> {
     }
     if (live === "off" && !signal.aborted) {
       this.settled();
-      return true;
+      // A shared view caught up with plain reads goes on following.
+      return this.options.live === "off";
     }
     return false;
   }
@@ -278,6 +368,7 @@ export class LiveSession<Item = unknown, State = unknown> {
   }
 
   private apply(items: readonly Item[], meta: ChunkMeta): void {
+    this.publish(this.consistent.offset ?? "-1", items, meta);
     const reducer =
       this.reducer ?? (defaultReducer(this.as ?? "json") as StreamReducer<Item, State>);
     const state = items.length > 0 ? reducer(this.working.state, items, meta) : this.working.state;
@@ -303,7 +394,8 @@ export class LiveSession<Item = unknown, State = unknown> {
   }
 
   private saveCheckpoint(closed: boolean): void {
-    if (!this.writer || this.working.offset === undefined) return;
+    // Only the leading tab writes the shared checkpoint.
+    if (!this.writer || this.working.offset === undefined || !this.leading) return;
     this.writer.save({
       url: this.options.url,
       version: this.options.version,
@@ -349,12 +441,17 @@ export class LiveSession<Item = unknown, State = unknown> {
    * before the read is healthy again, so it never becomes a request storm.
    */
   private async startOver(delay: number, signal: AbortSignal): Promise<void> {
+    if (this.share?.leadSignal) this.share.post({ t: "reset" });
+    this.resetState(delay === 0 ? undefined : Date.now() + delay);
+    if (delay > 0) await this.waitForRetry(delay, signal);
+  }
+
+  private resetState(retryAt: number | undefined): void {
     const state = this.initialState();
     this.working = { state, offset: undefined, cursor: undefined };
     this.consistent = this.working;
     this.caughtUp = false;
-    this.dispatch({ type: "reset", state, retryAt: delay === 0 ? undefined : Date.now() + delay });
-    if (delay > 0) await this.waitForRetry(delay, signal);
+    this.dispatch({ type: "reset", state, retryAt });
   }
 
   /** Waits `ms` (or until `retry()`), ending early on `retry()` or on stop. */
@@ -372,11 +469,23 @@ export class LiveSession<Item = unknown, State = unknown> {
 
   /** Moves the snapshot through the reducer; listeners hear only of a new snapshot. */
   private dispatch(event: SessionEvent<State>): void {
-    const next = sessionReducer(this.snapshot, event);
-    if (next === this.snapshot) return;
+    const previous = this.snapshot;
+    const next = sessionReducer(previous, event);
+    if (next === previous) return;
     this.snapshot = next;
-    if ("error" in event) this.traffic.failed(event.error);
+    if (this.share?.leadSignal && statusChanged(previous, next)) this.postStatus();
+    if ("error" in event && event.error) this.traffic.failed(event.error);
     for (const listener of [...this.listeners]) listener();
     this.options.onActivity?.();
   }
+}
+
+/** A signal that aborts when either does. */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  const both = new AbortController();
+  const abort = () => both.abort();
+  if (a.aborted || b.aborted) abort();
+  a.addEventListener("abort", abort, { once: true });
+  b.addEventListener("abort", abort, { once: true });
+  return both.signal;
 }

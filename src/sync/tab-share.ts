@@ -1,0 +1,200 @@
+import { handoverTarget, type TabMessage } from "./tab-rules.js";
+
+/** The part of the Web Locks API a share uses (`navigator.locks`). */
+export interface LockManagerLike {
+  request(
+    name: string,
+    options: { steal?: boolean; signal?: AbortSignal },
+    callback: () => Promise<void>,
+  ): Promise<unknown>;
+}
+
+/** The part of a `BroadcastChannel` a share uses. */
+export interface ChannelLike {
+  postMessage(message: unknown): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  close(): void;
+}
+
+/** What a tab share needs from its page: the browser's, or a test's. */
+export interface TabEnvironment {
+  /** This tab's name among the others; random per page load. */
+  readonly tabId: string;
+  readonly locks: LockManagerLike;
+  openChannel(name: string): ChannelLike;
+  visible(): boolean;
+  /** Calls back on visibility changes and on freeze/resume; returns the unsubscribe function. */
+  watch(onVisibility: () => void, onFrozen: (frozen: boolean) => void): () => void;
+}
+
+/**
+ * One tab's part in a view shared by every tab of the origin: either it
+ * leads (holds the Web Lock `name` and does the live read) or it follows
+ * (hears the leader over BroadcastChannel and waits in the lock's queue).
+ * The browser releases the lock of a tab that closes or crashes, so the
+ * next tab in the queue leads within moments.
+ */
+export interface TabShare {
+  /** While this tab leads: aborts when it stops leading. Undefined while it follows. */
+  readonly leadSignal: AbortSignal | undefined;
+  /** The next message from the leader, `"lead"` once this tab leads, undefined once `signal` aborts or the share closes. */
+  next(signal: AbortSignal): Promise<TabMessage | "lead" | undefined>;
+  post(message: TabMessage): void;
+  close(): void;
+}
+
+/** The browser's Web Locks, BroadcastChannel and page lifecycle; undefined where one is missing (no sharing then). */
+export function browserTabEnvironment(): TabEnvironment | undefined {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  if (!locks || typeof BroadcastChannel === "undefined" || typeof document === "undefined") {
+    return undefined;
+  }
+  return {
+    tabId: Math.random().toString(36).slice(2) + Date.now().toString(36),
+    locks: locks as unknown as LockManagerLike,
+    openChannel: (name) => new BroadcastChannel(name),
+    visible: () => document.visibilityState !== "hidden",
+    watch(onVisibility, onFrozen) {
+      const freeze = () => onFrozen(true);
+      const resume = () => onFrozen(false);
+      document.addEventListener("visibilitychange", onVisibility);
+      document.addEventListener("freeze", freeze);
+      document.addEventListener("resume", resume);
+      return () => {
+        document.removeEventListener("visibilitychange", onVisibility);
+        document.removeEventListener("freeze", freeze);
+        document.removeEventListener("resume", resume);
+      };
+    },
+  };
+}
+
+/**
+ * Joins the share `name`. `onPeer` is called while this tab leads and
+ * another tab joins or changes visibility (the leader then repeats its
+ * status for it).
+ */
+export function openTabShare(name: string, env: TabEnvironment, onPeer: () => void): TabShare {
+  let closed = false;
+  let frozen = false;
+  let lead: AbortController | undefined;
+  let queued: AbortController | undefined;
+  let wake: (() => void) | undefined;
+  const inbox: TabMessage[] = [];
+  const visibleTabs = new Set<string>();
+  const channel = env.openChannel(`react-durable-streams:${name}`);
+  const post = (message: TabMessage) => channel.postMessage(message);
+  const notify = () => {
+    const waiting = wake;
+    wake = undefined;
+    waiting?.();
+  };
+  const presence = (ask: boolean) =>
+    post({ t: "presence", tab: env.tabId, visible: env.visible(), gone: false, ask });
+
+  const considerHandover = () => {
+    const to = lead && handoverTarget(env.visible(), visibleTabs);
+    if (to) post({ t: "handover", to });
+  };
+
+  /** Queues for the lock (or steals it, when the leader handed over to this tab). */
+  const want = (steal = false) => {
+    if (closed || frozen || lead) return;
+    queued?.abort();
+    const request = new AbortController();
+    queued = request;
+    let held: AbortController | undefined;
+    const granted = () => {
+      if (queued === request) queued = undefined;
+      if (closed || frozen || request.signal.aborted) return Promise.resolve();
+      const mine = new AbortController();
+      held = lead = mine;
+      inbox.length = 0;
+      notify();
+      considerHandover();
+      return new Promise<void>((resolve) => {
+        mine.signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+    };
+    // A steal cannot wait in the queue, so it takes no signal.
+    const options = steal ? { steal: true } : { signal: request.signal };
+    env.locks
+      .request(name, options, granted)
+      .catch(() => undefined)
+      .then(() => {
+        if (queued === request) queued = undefined;
+        if (!held) return;
+        // Stolen (handed over), or let go (frozen): follow, and queue up again.
+        if (lead === held) lead = undefined;
+        held.abort();
+        want();
+      });
+  };
+
+  channel.onmessage = (event: MessageEvent) => {
+    const message = event.data as TabMessage;
+    if (message.t === "presence") {
+      if (message.visible && !message.gone) visibleTabs.add(message.tab);
+      else visibleTabs.delete(message.tab);
+      if (message.ask) presence(false);
+      if (lead && !message.gone) {
+        onPeer();
+        considerHandover();
+      }
+    } else if (message.t === "handover") {
+      if (message.to === env.tabId && !lead) want(true);
+    } else if (!lead) {
+      inbox.push(message);
+      notify();
+    }
+  };
+
+  const unwatch = env.watch(
+    () => {
+      presence(false);
+      considerHandover();
+    },
+    (isFrozen) => {
+      frozen = isFrozen;
+      // A frozen tab cannot read: it lets go of the lead, and queues again once it runs.
+      if (isFrozen) lead?.abort();
+      else want();
+    },
+  );
+  presence(true);
+  want();
+
+  return {
+    get leadSignal() {
+      return lead?.signal;
+    },
+    async next(signal) {
+      for (;;) {
+        if (closed || signal.aborted) return undefined;
+        if (lead) return "lead";
+        const message = inbox.shift();
+        if (message) return message;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            signal.removeEventListener("abort", done);
+            resolve();
+          };
+          wake = done;
+          signal.addEventListener("abort", done);
+        });
+      }
+    },
+    post,
+    close() {
+      if (closed) return;
+      closed = true;
+      unwatch();
+      post({ t: "presence", tab: env.tabId, visible: false, gone: true, ask: false });
+      queued?.abort();
+      lead?.abort();
+      lead = undefined;
+      notify();
+      channel.close();
+    },
+  };
+}
