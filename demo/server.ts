@@ -62,6 +62,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     stops.push(() => streams.stop());
     const client = new DurableStreamClient({ baseUrl: streamsUrl });
     await client.stream("/streams/board").create({ contentType: "application/json" });
+    for (let i = 0; i < 10; i++) {
+      await client.stream(`/streams/tiles/${i}`).create({ contentType: "application/json" });
+    }
     const generations = new Generations(client);
     stops.push(() => generations.close());
     await generations.resume();

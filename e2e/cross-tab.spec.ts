@@ -5,6 +5,7 @@
  * server (`/api/live-requests`) and, per tab, in the browser's request log.
  */
 import type { BrowserContext, Page } from "@playwright/test";
+import { tokenAt } from "../demo/server/generations";
 import {
   expect,
   expectTokens,
@@ -12,9 +13,9 @@ import {
   test,
   textDifference,
   type Demo,
-  type Generation,
 } from "./support/fixtures";
 import { RequestLog } from "./support/requests";
+import { appendToStream, closeStream, createStream, runId } from "./support/streams-admin";
 
 interface LiveCount {
   open: number;
@@ -36,17 +37,64 @@ async function resetLiveCount(demo: Demo, path: string): Promise<void> {
 const shownText = async (page: Page) =>
   (await page.getByTestId("generation-text").textContent()) ?? "";
 
-/** Opens the generation in a new tab and waits until it shows it. */
+/**
+ * A text stream under /streams/generations/ (so the generation page shows
+ * it) that the test writes: tokens like a generation's, one every
+ * `intervalMs` until `finish()` closes it. The test decides when the
+ * stream ends, however slowly a loaded machine opens tabs.
+ */
+interface TokenStream {
+  readonly id: string;
+  readonly path: string;
+  /** Tokens written so far. */
+  written(): number;
+  /** Stops writing and closes the stream; resolves with the number of tokens written. */
+  finish(): Promise<number>;
+}
+
+async function tokenStream(demo: Demo, intervalMs = 40): Promise<TokenStream> {
+  const id = `tabs-${runId()}`;
+  const path = `/streams/generations/${id}`;
+  await createStream(demo, path, "text/plain");
+  let count = 0;
+  let stopping = false;
+  const writing = (async () => {
+    while (!stopping) {
+      await appendToStream(demo, path, "text/plain", tokenAt(count));
+      count++;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  return {
+    id,
+    path,
+    written: () => count,
+    async finish() {
+      stopping = true;
+      await writing;
+      await closeStream(demo, path);
+      return count;
+    },
+  };
+}
+
+/** Writes until at least `tokens` more are in, then resolves. */
+async function writtenMore(stream: TokenStream, tokens: number): Promise<void> {
+  const target = stream.written() + tokens;
+  await expect.poll(() => stream.written(), { timeout: 30_000 }).toBeGreaterThanOrEqual(target);
+}
+
+/** Opens the stream's generation page in a new tab and waits until it shows it. */
 async function openTab(
   context: BrowserContext,
   demo: Demo,
-  generation: Generation,
+  stream: TokenStream,
   log: RequestLog,
   query = "",
 ): Promise<Page> {
   const page = await context.newPage();
   log.attach(page);
-  await page.goto(demo.href(`/${query}#/generate/${generation.id}`));
+  await page.goto(demo.href(`/${query}#/generate/${stream.id}`));
   await expect(page.getByTestId("generation-status")).toBeVisible({ timeout: 20_000 });
   return page;
 }
@@ -68,15 +116,14 @@ async function leaderOf(pages: readonly Page[], log: RequestLog): Promise<Page> 
   return page!;
 }
 
-/** Every tab ends closed, showing exactly the server's stream. */
+/** Closes the stream; every tab then ends closed, showing exactly the server's stream. */
 async function expectAllExact(
   demo: Demo,
-  generation: Generation,
-  tokens: number,
+  stream: TokenStream,
   pages: readonly Page[],
 ): Promise<void> {
-  await demo.waitUntilDone(generation.id);
-  const server = await demo.streamText(generation.url);
+  const tokens = await stream.finish();
+  const server = await demo.streamText(stream.path);
   expectTokens(server, tokens, "the server's stream");
   for (const [i, page] of pages.entries()) {
     await expect(statusBadge(page, "generation-status")).toHaveAttribute("data-status", "closed", {
@@ -90,27 +137,39 @@ async function expectAllExact(
   }
 }
 
-/** Fails when the generation has already finished: the test's moment must be mid-stream. */
-async function stillRunning(demo: Demo, generation: Generation, what: string): Promise<void> {
-  expect((await demo.info(generation.id)).done, what).toBe(false);
+/** The Tab column of the stream's row in the page's devtools panel (opened for the look, then closed). */
+async function tabRole(page: Page, path: string): Promise<string | null> {
+  await page.getByRole("button", { name: "Durable Streams", exact: true }).click();
+  const cell = page
+    .getByRole("region", { name: "Durable Streams devtools" })
+    .locator(`tr[data-url="${path}"] td[data-tab-role]`)
+    .first();
+  await expect(cell).toBeVisible();
+  const role = await cell.getAttribute("data-tab-role");
+  await page.getByRole("button", { name: "Close Durable Streams devtools" }).click();
+  return role;
 }
 
-const pathOf = (demo: Demo, generation: Generation) => new URL(demo.href(generation.url)).pathname;
+async function expectLive(page: Page): Promise<void> {
+  await expect(statusBadge(page, "generation-status")).toHaveAttribute("data-status", "live", {
+    timeout: 20_000,
+  });
+}
 
 test.describe("cross-tab sharing", () => {
   test("5 tabs: one live request at any time, every tab shows the server's stream", async ({
     context,
     demo,
   }) => {
-    const generation = await demo.generate({ rate: 20, tokens: 400 });
-    const path = pathOf(demo, generation);
-    await resetLiveCount(demo, path);
-    const log = new RequestLog((url) => url.pathname === path);
+    const stream = await tokenStream(demo);
+    await resetLiveCount(demo, stream.path);
+    const log = new RequestLog((url) => url.pathname === stream.path);
     const pages: Page[] = [];
-    for (let i = 0; i < 5; i++) pages.push(await openTab(context, demo, generation, log));
-    await stillRunning(demo, generation, "all 5 tabs opened while the stream was live");
-    await expectAllExact(demo, generation, 400, pages);
-    const count = await liveCount(demo, path);
+    for (let i = 0; i < 5; i++) pages.push(await openTab(context, demo, stream, log));
+    for (const page of pages) await expectLive(page);
+    await writtenMore(stream, 40);
+    await expectAllExact(demo, stream, pages);
+    const count = await liveCount(demo, stream.path);
     expect(count.peak, "live requests open at once at the server").toBe(1);
     expect(count.started).toBeGreaterThan(0);
     // Only one tab ever read live; the others caught up with plain reads and followed.
@@ -122,16 +181,14 @@ test.describe("cross-tab sharing", () => {
     context,
     demo,
   }) => {
-    const generation = await demo.generate({ rate: 25, tokens: 500 });
-    const path = pathOf(demo, generation);
-    const log = new RequestLog((url) => url.pathname === path);
+    const stream = await tokenStream(demo);
+    const log = new RequestLog((url) => url.pathname === stream.path);
     const pages: Page[] = [];
-    for (let i = 0; i < 3; i++) pages.push(await openTab(context, demo, generation, log));
-    await expect.poll(() => shownText(pages[2]!).then((t) => t.length)).toBeGreaterThan(200);
+    for (let i = 0; i < 3; i++) pages.push(await openTab(context, demo, stream, log));
+    for (const page of pages) await expectLive(page);
     const leader = await leaderOf(pages, log);
     const closedAt = Date.now();
     await leader.close();
-    await stillRunning(demo, generation, "the leader closed mid-stream");
     const rest = pages.filter((page) => page !== leader);
     const firstLiveSince = () =>
       log.entries.find((e) => e.live !== null && e.startedAt >= closedAt)?.startedAt;
@@ -145,59 +202,61 @@ test.describe("cross-tab sharing", () => {
     const takeover = firstLiveSince()! - closedAt;
     console.log(`[cross-tab] takeover after the leader closed: ${takeover} ms`);
     expect(takeover, "takeover time (ms)").toBeLessThan(2_000);
-    await expectAllExact(demo, generation, 500, rest);
+    await writtenMore(stream, 30);
+    await expectAllExact(demo, stream, rest);
   });
 
   test("a tab opened late shows the same state without a second live request", async ({
     context,
     demo,
   }) => {
-    const generation = await demo.generate({ rate: 25, tokens: 400 });
-    const path = pathOf(demo, generation);
-    await resetLiveCount(demo, path);
-    const log = new RequestLog((url) => url.pathname === path);
-    const first = await openTab(context, demo, generation, log);
-    await expect.poll(() => shownText(first).then((t) => t.length)).toBeGreaterThan(300);
-    const late = await openTab(context, demo, generation, log);
-    await stillRunning(demo, generation, "the late tab opened mid-stream");
-    await expectAllExact(demo, generation, 400, [first, late]);
-    expect(
-      log.entries.filter((e) => e.pageIndex === log.pageIndexOf(late) && e.live !== null),
-    ).toEqual([]);
-    expect((await liveCount(demo, path)).peak).toBe(1);
+    const stream = await tokenStream(demo);
+    await resetLiveCount(demo, stream.path);
+    const log = new RequestLog((url) => url.pathname === stream.path);
+    const first = await openTab(context, demo, stream, log);
+    await expectLive(first);
+    await writtenMore(stream, 40);
+    const late = await openTab(context, demo, stream, log);
+    await expectLive(late);
+    await writtenMore(stream, 20);
+    // The devtools panel of each tab says which one reads the stream.
+    expect(await tabRole(first, stream.path)).toBe("leads");
+    expect(await tabRole(late, stream.path)).toBe("follows");
+    await expectAllExact(demo, stream, [first, late]);
+    const lateIndex = log.pageIndexOf(late);
+    expect(log.entries.filter((e) => e.pageIndex === lateIndex && e.live !== null)).toEqual([]);
+    expect((await liveCount(demo, stream.path)).peak).toBe(1);
   });
 
   test("reloading the leader 3 times mid-stream: every tab exact", async ({ context, demo }) => {
-    const generation = await demo.generate({ rate: 25, tokens: 600 });
-    const path = pathOf(demo, generation);
-    const log = new RequestLog((url) => url.pathname === path);
+    const stream = await tokenStream(demo);
+    const log = new RequestLog((url) => url.pathname === stream.path);
     const pages: Page[] = [];
-    for (let i = 0; i < 3; i++) pages.push(await openTab(context, demo, generation, log));
+    for (let i = 0; i < 3; i++) pages.push(await openTab(context, demo, stream, log));
+    for (const page of pages) await expectLive(page);
     for (let round = 0; round < 3; round++) {
-      await expect
-        .poll(() => shownText(pages[0]!).then((t) => t.length))
-        .toBeGreaterThan(150 * (round + 1));
+      await writtenMore(stream, 20);
       const leader = await leaderOf(pages, log);
-      await stillRunning(demo, generation, `reload ${round + 1} mid-stream`);
       await leader.reload();
-      await expect(leader.getByTestId("generation-status")).toBeVisible({ timeout: 20_000 });
+      await expectLive(leader);
     }
-    await expectAllExact(demo, generation, 600, pages);
+    await writtenMore(stream, 20);
+    await expectAllExact(demo, stream, pages);
   });
 
   test("crossTab={false} (?crossTab=0): one live request per tab", async ({ context, demo }) => {
-    const generation = await demo.generate({ rate: 25, tokens: 400 });
-    const path = pathOf(demo, generation);
-    await resetLiveCount(demo, path);
-    const log = new RequestLog((url) => url.pathname === path);
+    const stream = await tokenStream(demo);
+    await resetLiveCount(demo, stream.path);
+    const log = new RequestLog((url) => url.pathname === stream.path);
     const pages = [
-      await openTab(context, demo, generation, log, "?crossTab=0"),
-      await openTab(context, demo, generation, log, "?crossTab=0"),
+      await openTab(context, demo, stream, log, "?crossTab=0"),
+      await openTab(context, demo, stream, log, "?crossTab=0"),
     ];
-    await stillRunning(demo, generation, "both tabs opened while the stream was live");
-    await expectAllExact(demo, generation, 400, pages);
+    for (const page of pages) await expectLive(page);
+    await writtenMore(stream, 20);
+    await expectAllExact(demo, stream, pages);
     const liveTabs = new Set(log.entries.filter((e) => e.live !== null).map((e) => e.pageIndex));
     expect(liveTabs.size).toBe(2);
-    expect((await liveCount(demo, path)).peak).toBe(2);
+    expect((await liveCount(demo, stream.path)).peak).toBe(2);
   });
 });

@@ -2,11 +2,13 @@ import type { ReactNode } from "react";
 import { BoardPage } from "./board-page.js";
 import { GeneratePage } from "./generate-page.js";
 import { InspectorPage } from "./inspector-page.js";
+import { TilesPage } from "./tiles-page.js";
 import { useRoute, type Route } from "./router.js";
 
 const PAGES: Array<{ page: Route["page"]; href: string; label: string }> = [
   { page: "generate", href: "#/generate", label: "Generate" },
   { page: "board", href: "#/board", label: "Board" },
+  { page: "tiles", href: "#/tiles", label: "Many streams" },
   { page: "inspector", href: "#/inspector", label: "Inspector" },
 ];
 
@@ -40,6 +42,7 @@ export function App(): ReactNode {
       <main className="main">
         {route.page === "generate" && <GeneratePage id={route.id} />}
         {route.page === "board" && <BoardPage />}
+        {route.page === "tiles" && <TilesPage />}
         {route.page === "inspector" && <InspectorPage initialUrl={route.url} />}
       </main>
       <footer className="footer">

@@ -4,6 +4,7 @@ import { useSyncExternalStore } from "react";
 export type Route =
   | { page: "generate"; id: string | undefined }
   | { page: "board" }
+  | { page: "tiles" }
   | { page: "inspector"; url: string | undefined };
 
 function subscribe(onChange: () => void): () => void {
@@ -13,11 +14,12 @@ function subscribe(onChange: () => void): () => void {
 
 const readHash = () => window.location.hash;
 
-/** Parses `#/generate`, `#/generate/<id>`, `#/board`, `#/inspector` and `#/inspector?url=...`. */
+/** Parses `#/generate`, `#/generate/<id>`, `#/board`, `#/tiles`, `#/inspector` and `#/inspector?url=...`. */
 export function parseRoute(hash: string): Route {
   const [path = "", query = ""] = hash.replace(/^#/, "").split("?", 2);
   const parts = path.split("/").filter(Boolean);
   if (parts[0] === "board") return { page: "board" };
+  if (parts[0] === "tiles") return { page: "tiles" };
   if (parts[0] === "inspector") {
     return { page: "inspector", url: new URLSearchParams(query).get("url") ?? undefined };
   }

@@ -9,7 +9,12 @@ import { indexedDbCheckpoints } from "react-durable-streams/idb";
 export const client = new DurableStreamClient({
   baseUrl: window.location.origin,
   warnOnHttp: false,
+  // `?liveBudget=0` turns the live-request budget off (the tiles page compares both).
+  liveBudget: new URLSearchParams(window.location.search).get("liveBudget") === "0" ? false : {},
 });
+
+/** The tiles page's ten streams (the demo server creates them). */
+export const TILE_URLS = Array.from({ length: 10 }, (_, i) => `/streams/tiles/${i}`);
 
 /** Checkpoints in IndexedDB: a refreshed tab continues where it was. The inspector reads them too. */
 export const checkpoints = indexedDbCheckpoints();

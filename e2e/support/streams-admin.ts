@@ -63,6 +63,18 @@ export async function appendToStream(
   return tailOf(response, `POST ${path}`);
 }
 
+/** `POST` with `Stream-Closed: true`: closes the stream (readers see its end). */
+export async function closeStream(demo: Demo, path: string): Promise<void> {
+  const response = await call(
+    demo,
+    path,
+    { method: "POST", headers: { "stream-closed": "true" } },
+    "close",
+    (status) => status >= 200 && status < 300,
+  );
+  await response.body?.cancel();
+}
+
 /** `DELETE`: removes the stream and all its data. */
 export async function deleteStream(demo: Demo, path: string): Promise<void> {
   const response = await call(demo, path, { method: "DELETE" }, "DELETE", (s) => s === 204);

@@ -1,3 +1,4 @@
+import { liveBudget } from "./live-budget.js";
 import type { ClientContext } from "./context.js";
 import { InvalidArgumentError } from "./errors.js";
 import { hostNetwork } from "./network.js";
@@ -44,6 +45,7 @@ export class DurableStreamClient {
       warnOnHttp: options.warnOnHttp ?? true,
       refreshAuth: options.onUnauthorized && sharedRefresh(options.onUnauthorized),
       network: options.network === false ? undefined : (options.network ?? hostNetwork()),
+      liveBudget: liveBudget(options.liveBudget),
     };
   }
 

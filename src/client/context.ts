@@ -1,3 +1,4 @@
+import type { LiveBudget } from "./live-budget.js";
 import type { NetworkWatcher } from "./network.js";
 import type { DynamicRecord, FetchFunction, JsonCodec, UnauthorizedContext } from "./options.js";
 import type { RetryPolicy } from "./retry.js";
@@ -14,4 +15,6 @@ export interface ClientContext {
   /** The `onUnauthorized` hook, with concurrent calls sharing one refresh. */
   readonly refreshAuth: ((context: UnauthorizedContext) => Promise<void>) | undefined;
   readonly network: NetworkWatcher | undefined;
+  /** Live requests open at once per origin (HTTP/1.1); undefined: no cap. */
+  readonly liveBudget: LiveBudget | undefined;
 }

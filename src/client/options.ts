@@ -1,3 +1,4 @@
+import type { LiveBudgetOptions } from "./live-budget.js";
 import type { NetworkWatcher } from "./network.js";
 import type { RetryOptions } from "./retry.js";
 
@@ -59,6 +60,15 @@ export interface DurableStreamClientOptions {
    * `online` instead of spending their retries, and reconnect at once.
    */
   network?: NetworkWatcher | false;
+  /**
+   * How many live requests (long-polls, SSE connections) stay open at once
+   * per origin over HTTP/1.1, where a browser has only about six connections
+   * and the page's own fetches would queue behind them. Reads beyond it are
+   * served by short polls until a slot is theirs. Default `{ max: 4 }`; no cap
+   * over HTTP/2 and HTTP/3 (read from Resource Timing) or outside browsers;
+   * `false` turns it off.
+   */
+  liveBudget?: LiveBudgetOptions | false;
 }
 
 /** What `onUnauthorized` is told. */

@@ -2,6 +2,7 @@ import type { RawChunk } from "./chunk.js";
 import type { ClientContext } from "./context.js";
 import { ParseError, type NetworkError } from "./errors.js";
 import { combineSignals, type RetryInfo } from "./http.js";
+import type { LiveSlot } from "./live-budget.js";
 import { Offset } from "./offset.js";
 import { httpTransport, type HttpTransport, type TransportHost } from "./read-http-transport.js";
 import { interruptibly, whenReady, type InterruptionSources } from "./read-interruptions.js";
@@ -114,6 +115,7 @@ export async function openReadSession(
         throw error;
       } finally {
         cancel();
+        context.liveBudget?.leave(url, run);
       }
     },
   };
@@ -167,16 +169,23 @@ async function* answers(run: ReadRun): AsyncGenerator<AnswerPiece> {
       run.resumeWithGet = false;
       if (step === "done") return;
       if (step === "sse") {
-        try {
-          if ((yield* run.sse.tail()) === "fall-back") run.tail = "long-poll";
-        } catch (error) {
-          // An SSE answer that made no progress backs off and ends like a GET's.
-          await backoff(run.host, error);
+        const slot = takeSlot(run);
+        if (slot) {
+          try {
+            if ((yield* run.sse.tail()) === "fall-back") run.tail = "long-poll";
+          } catch (error) {
+            // An SSE answer that made no progress backs off and ends like a GET's.
+            await backoff(run.host, error);
+          } finally {
+            slot.release();
+          }
+          continue;
         }
-        continue;
+        response = await shortPoll(run);
+      } else {
+        response = await send(run, step);
+        if (!response) continue;
       }
-      response = await send(run, step);
-      if (!response) continue;
     }
     try {
       yield* http.answer(response);
@@ -202,6 +211,8 @@ async function send(
   }
   const pace = http.paceDelay();
   if (pace > 0) await sleep(pace, run.host.signal);
+  const slot = takeSlot(run);
+  if (!slot) return shortPoll(run);
   const interruption = await interruptibly(interruptions);
   try {
     return await http.request("long-poll", interruption.signal);
@@ -211,7 +222,24 @@ async function send(
     return undefined;
   } finally {
     interruption.dispose();
+    slot.release();
   }
+}
+
+const UNLIMITED: LiveSlot = { release() {} };
+
+/** A slot for the read's next live request, or undefined when the client's budget is spent. */
+function takeSlot(run: ReadRun): LiveSlot | undefined {
+  const budget = run.host.context.liveBudget;
+  return budget ? budget.take(run.host.url, run) : UNLIMITED;
+}
+
+/** A turn without a live slot: a plain GET after a short wait, answered at once. */
+async function shortPoll(run: ReadRun): Promise<Response> {
+  const budget = run.host.context.liveBudget!;
+  await sleep(budget.shortPollDelay(), run.host.signal);
+  await whenReady(run.interruptions);
+  return run.http.request();
 }
 
 /**

@@ -11,4 +11,5 @@ export {
   type ProducerInspection,
   type RuntimeInspection,
   type SessionInspection,
+  type TabRole,
 } from "../sync/index.js";

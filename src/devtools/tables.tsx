@@ -51,6 +51,7 @@ function Table({
 const SESSION_HEADERS = [
   "URL",
   "Status",
+  "Tab",
   "Offset",
   "Messages",
   "Bytes",
@@ -58,6 +59,13 @@ const SESSION_HEADERS = [
   "Next retry",
   "Last error",
 ] as const;
+
+/** What the Tab column says: whether this tab reads the stream for the others. */
+const TAB_ROLE_LABELS: Readonly<Record<SessionInspection["tab"], string>> = {
+  leads: "leads",
+  follows: "follows",
+  alone: "own read",
+};
 
 /** Live sessions: one per stream and view shape. */
 export function SessionsTable({
@@ -75,6 +83,9 @@ export function SessionsTable({
             {session.url}
           </td>
           <td style={cellStyle}>{session.status}</td>
+          <td style={cellStyle} data-tab-role={session.tab}>
+            {TAB_ROLE_LABELS[session.tab]}
+          </td>
           <td style={cellStyle}>{session.offset ?? "—"}</td>
           <td style={numberCellStyle}>{session.messages}</td>
           <td style={numberCellStyle}>{formatBytes(session.bytes)}</td>

@@ -38,6 +38,7 @@ export {
   type ProducerInspection,
   type RuntimeInspection,
   type SessionInspection,
+  type TabRole,
 } from "./inspection.js";
 export { StreamsRuntime, type StreamsRuntimeOptions, type ViewShape } from "./runtime.js";
 export { initialSnapshot, type StreamSnapshot, type DurableStreamStatus } from "./status.js";

@@ -6,6 +6,9 @@ import type { StreamsRuntime } from "./runtime.js";
 import type { LiveSession } from "./session.js";
 import type { DurableStreamStatus } from "./status.js";
 
+/** A session's part in cross-tab sharing (see {@link SessionInspection.tab}). */
+export type TabRole = "leads" | "follows" | "alone";
+
 /** One live session as an inspector shows it. */
 export interface SessionInspection {
   /** The registry key: equal keys share one session. */
@@ -17,6 +20,12 @@ export interface SessionInspection {
   /** Its checkpoint key, if it persists. */
   readonly persist: string | undefined;
   readonly status: DurableStreamStatus;
+  /**
+   * Its part in cross-tab sharing: `leads` (this tab reads the stream for
+   * every tab), `follows` (another tab reads; this one folds its batches),
+   * or `alone` (not shared: sharing off or unsupported, or not running).
+   */
+  readonly tab: TabRole;
   readonly offset: Offset | undefined;
   /** Views holding it (0 during the grace period before it ends). */
   readonly subscribers: number;
@@ -109,6 +118,7 @@ function inspectSession(
     live: view.live,
     persist: view.persist,
     status,
+    tab: session.tabRole,
     offset,
     subscribers,
     messages: traffic.messages,

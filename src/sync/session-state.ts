@@ -1,4 +1,4 @@
-import type { ChunkMeta, LiveMode, Offset } from "../client/index.js";
+import type { ChunkMeta, LiveMode, Offset, ReadSessionObserver } from "../client/index.js";
 import type { DurableStreamStatus, StreamSnapshot } from "./status.js";
 
 /**
@@ -195,5 +195,22 @@ function afterBatch<State>(
     closed: meta.closed,
     error: undefined,
     retryAt: undefined,
+  };
+}
+
+/** The client's read callbacks, as session events (times taken now). */
+export function readEvents<State>(
+  dispatch: (event: SessionEvent<State>) => void,
+  progress: () => SessionProgress,
+): ReadSessionObserver {
+  return {
+    onRetry: ({ delayMs, error, offline }) =>
+      dispatch(
+        offline
+          ? { type: "offline", error }
+          : { type: "retrying", error, retryAt: Date.now() + delayMs },
+      ),
+    onPause: (paused) => dispatch(paused ? { type: "paused" } : { type: "resumed", ...progress() }),
+    onConnected: () => dispatch({ type: "connected", ...progress() }),
   };
 }

@@ -1,11 +1,4 @@
-import {
-  type ChunkMeta,
-  type DurableStreamClient,
-  type LiveMode,
-  type Offset,
-  type StreamResponse,
-} from "../client/index.js";
-import type { CheckpointStore } from "./checkpoint-store.js";
+import type { ChunkMeta, LiveMode, StreamResponse } from "../client/index.js";
 import { CheckpointWriter } from "./checkpoint-writer.js";
 import {
   defaultInitial,
@@ -19,49 +12,20 @@ import type { TextLog } from "./text-log.js";
 import { recoveryFor } from "./recovery.js";
 import { restartWait } from "./restart-wait.js";
 import { restoreCheckpoint } from "./restore.js";
-import { sessionReducer, type SessionEvent, type SessionProgress } from "./session-state.js";
+import {
+  readEvents,
+  sessionReducer,
+  type SessionEvent,
+  type SessionProgress,
+} from "./session-state.js";
 import { SessionTraffic } from "./session-traffic.js";
+import type { LiveSessionOptions, Position } from "./session-options.js";
 import { initialSnapshot, type StreamSnapshot } from "./status.js";
 import { followLeader, type FollowingView } from "./tab-follow.js";
-import { statusChanged, toSharedError } from "./tab-rules.js";
+import { eitherSignal, leaderVoice, type LeaderVoice } from "./tab-leader.js";
 import type { TabShare } from "./tab-share.js";
 
-/** Everything one shared live view needs. */
-export interface LiveSessionOptions<Item, State> {
-  client: DurableStreamClient;
-  url: string;
-  /** How to read the stream; by default from its content type. */
-  as?: ReadAs | undefined;
-  live: LiveMode;
-  reducer?: StreamReducer<Item, State> | undefined;
-  initial?: State | undefined;
-  /** Checkpoint key; no persistence without it. */
-  persist?: string | undefined;
-  /** The reducer's version: a checkpoint from another version is dropped. */
-  version: string;
-  store?: CheckpointStore | undefined;
-  /** State rendered on the server, with the offset it corresponds to. */
-  initialData?: { state: State; offset: Offset; cursor?: string } | undefined;
-  pauseWhenHidden: boolean;
-  checkpointIntervalMs: number;
-  /** Called when the checkpoint store fails (the view goes on from memory). */
-  onStoreError?: ((error: unknown) => void) | undefined;
-  /** Called on every change and every batch received, committed or not (for inspectors). */
-  onActivity?: (() => void) | undefined;
-  /**
-   * Joins the view's cross-tab share (one tab reads, the others follow);
-   * `onPeer` is called while this tab leads and another tab joins. Absent,
-   * or answering undefined: this tab reads on its own.
-   */
-  share?: ((onPeer: () => void) => TabShare | undefined) | undefined;
-}
-
-/** A state and the offset and cursor it corresponds to. */
-interface Position<State> {
-  readonly state: State;
-  readonly offset: Offset | undefined;
-  readonly cursor: string | undefined;
-}
+export type { LiveSessionOptions } from "./session-options.js";
 
 /**
  * One live view of a stream, shared by every component that reads it with
@@ -94,8 +58,8 @@ export class LiveSession<Item = unknown, State = unknown> {
   private settled!: () => void;
   private log: TextLog | undefined;
   private share: TabShare | undefined;
-  /** While leading: items of a large answer's pieces, sent to the other tabs once the answer is whole. */
-  private sharedPieces: unknown[] = [];
+  /** What this tab tells the others while it leads. */
+  private voice: LeaderVoice | undefined;
   /** While following: the view must catch up on its own before it can follow the leader. */
   private needsCatchUp = true;
   /** What this session has received, and its last failure (for inspectors). */
@@ -126,6 +90,12 @@ export class LiveSession<Item = unknown, State = unknown> {
 
   get url(): string {
     return this.options.url;
+  }
+
+  /** Whether this tab reads for the others, follows another tab, or reads alone (for inspectors). */
+  get tabRole(): "leads" | "follows" | "alone" {
+    if (!this.share) return "alone";
+    return this.share.leadSignal ? "leads" : "follows";
   }
 
   /** How this session reads, for diagnostics (an inspector): not part of its key's format. */
@@ -169,7 +139,10 @@ export class LiveSession<Item = unknown, State = unknown> {
         (error) => this.options.onStoreError?.(error),
       );
     }
-    if (this.options.live !== "off") this.share = this.options.share?.(() => this.postStatus());
+    if (this.options.live !== "off") {
+      this.share = this.options.share?.(() => this.voice?.status(this.snapshot));
+      this.voice = this.share && leaderVoice(this.share);
+    }
     void this.run(controller.signal);
   }
 
@@ -180,6 +153,7 @@ export class LiveSession<Item = unknown, State = unknown> {
     // Before "stopped": the other tabs must not show this tab's idle status.
     this.share?.close();
     this.share = undefined;
+    this.voice = undefined;
     this.needsCatchUp = true;
     this.wake?.();
     const writer = this.writer;
@@ -250,8 +224,10 @@ export class LiveSession<Item = unknown, State = unknown> {
    */
   private async sharedTurn(share: TabShare, signal: AbortSignal): Promise<boolean> {
     const lead = share.leadSignal;
+    // The role may have changed since the last turn: inspectors show it.
+    this.options.onActivity?.();
     if (lead) {
-      this.postStatus();
+      this.voice?.status(this.snapshot);
       try {
         return await this.readOnce(eitherSignal(signal, lead), this.options.live);
       } catch (error) {
@@ -288,33 +264,12 @@ export class LiveSession<Item = unknown, State = unknown> {
     return this.share === undefined || this.share.leadSignal !== undefined;
   }
 
-  /** While leading: tells the other tabs this view's status. */
-  private postStatus(): void {
-    if (!this.share?.leadSignal) return;
-    const { status, error, retryAt } = this.snapshot;
-    this.share.post({ t: "status", status, error: toSharedError(error), retryAt });
-  }
-
-  /** While leading: hands a folded answer to the other tabs (a large one once whole). */
-  private publish(from: Offset, items: readonly Item[], meta: ChunkMeta): void {
-    const share = this.share;
-    if (!share?.leadSignal) return;
-    if (meta.partial) {
-      for (const item of items) this.sharedPieces.push(item);
-      return;
-    }
-    const whole = this.sharedPieces.length > 0 ? this.sharedPieces.concat(items) : [...items];
-    this.sharedPieces = [];
-    const { offset, cursor, upToDate, closed } = meta;
-    share.post({ t: "batch", from, items: whole, meta: { offset, cursor, upToDate, closed } });
-  }
-
   /** One read until it ends; true when the view is finished (closed, or caught up with live off). */
   private async readOnce(signal: AbortSignal, live: LiveMode): Promise<boolean> {
     this.dispatch({ type: "connecting" });
     const { client, url, pauseWhenHidden } = this.options;
     this.working = this.consistent;
-    this.sharedPieces = [];
+    this.voice?.readStarted();
     const offset = this.working.offset ?? "-1";
     const response = await client.stream(url).read(
       {
@@ -323,17 +278,10 @@ export class LiveSession<Item = unknown, State = unknown> {
         signal,
         pauseWhenHidden,
       },
-      {
-        onRetry: ({ delayMs, error, offline }) =>
-          this.dispatch(
-            offline
-              ? { type: "offline", error }
-              : { type: "retrying", error, retryAt: Date.now() + delayMs },
-          ),
-        onPause: (paused) =>
-          this.dispatch(paused ? { type: "paused" } : { type: "resumed", ...this.progress() }),
-        onConnected: () => this.dispatch({ type: "connected", ...this.progress() }),
-      },
+      readEvents<State>(
+        (event) => this.dispatch(event),
+        () => this.progress(),
+      ),
     );
     this.resolveReadAs(response);
     this.traffic.readStarted(response);
@@ -368,7 +316,7 @@ export class LiveSession<Item = unknown, State = unknown> {
   }
 
   private apply(items: readonly Item[], meta: ChunkMeta): void {
-    this.publish(this.consistent.offset ?? "-1", items, meta);
+    this.voice?.batch(this.consistent.offset ?? "-1", items, meta);
     const reducer =
       this.reducer ?? (defaultReducer(this.as ?? "json") as StreamReducer<Item, State>);
     const state = items.length > 0 ? reducer(this.working.state, items, meta) : this.working.state;
@@ -441,7 +389,7 @@ export class LiveSession<Item = unknown, State = unknown> {
    * before the read is healthy again, so it never becomes a request storm.
    */
   private async startOver(delay: number, signal: AbortSignal): Promise<void> {
-    if (this.share?.leadSignal) this.share.post({ t: "reset" });
+    this.voice?.reset();
     this.resetState(delay === 0 ? undefined : Date.now() + delay);
     if (delay > 0) await this.waitForRetry(delay, signal);
   }
@@ -473,19 +421,9 @@ export class LiveSession<Item = unknown, State = unknown> {
     const next = sessionReducer(previous, event);
     if (next === previous) return;
     this.snapshot = next;
-    if (this.share?.leadSignal && statusChanged(previous, next)) this.postStatus();
+    this.voice?.status(next, previous);
     if ("error" in event && event.error) this.traffic.failed(event.error);
     for (const listener of [...this.listeners]) listener();
     this.options.onActivity?.();
   }
-}
-
-/** A signal that aborts when either does. */
-function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  const both = new AbortController();
-  const abort = () => both.abort();
-  if (a.aborted || b.aborted) abort();
-  a.addEventListener("abort", abort, { once: true });
-  b.addEventListener("abort", abort, { once: true });
-  return both.signal;
 }

@@ -288,6 +288,55 @@ const rows: Array<[string, Snapshot, Event, Partial<Snapshot> | typeof SAME]> = 
     { type: "stopped" },
     SAME,
   ],
+  // Following another tab (cross-tab): the leader's status, mirrored
+  [
+    "following live, the leader reconnects: reconnecting with its error and time",
+    live,
+    { type: "mirrored", status: "reconnecting", error: failure, retryAt: 3000, ...caughtUp },
+    { status: "reconnecting", error: failure, retryAt: 3000 },
+  ],
+  [
+    "following, the leader is offline: offline",
+    live,
+    { type: "mirrored", status: "offline", error: failure, retryAt: undefined, ...caughtUp },
+    { status: "offline", error: failure },
+  ],
+  [
+    "following a reconnecting leader, it is live again: live, error and time cleared",
+    { ...live, status: "reconnecting", error: failure, retryAt: 3000 },
+    { type: "mirrored", status: "live", error: undefined, retryAt: undefined, ...caughtUp },
+    { status: "live", error: undefined, retryAt: undefined },
+  ],
+  [
+    "following live, the new leader connects: this view stays live (its own data is current)",
+    live,
+    { type: "mirrored", status: "connecting", error: undefined, retryAt: undefined, ...caughtUp },
+    SAME,
+  ],
+  [
+    "following live, the leader catches up: still live",
+    live,
+    { type: "mirrored", status: "catching-up", error: undefined, retryAt: undefined, ...caughtUp },
+    SAME,
+  ],
+  [
+    "still catching up on its own: the leader's status is not shown yet",
+    was("catching-up"),
+    { type: "mirrored", status: "reconnecting", error: failure, retryAt: 3000, ...replaying },
+    SAME,
+  ],
+  [
+    "closed: the leader's status changes nothing",
+    was("closed", { closed: true, isUpToDate: true }),
+    { type: "mirrored", status: "reconnecting", error: failure, retryAt: 3000, ...caughtUp },
+    SAME,
+  ],
+  [
+    "the same status again: the same snapshot",
+    { ...live, status: "paused" },
+    { type: "mirrored", status: "paused", error: undefined, retryAt: undefined, ...caughtUp },
+    SAME,
+  ],
 ];
 
 describe("sessionReducer", () => {
