@@ -9,6 +9,7 @@ import { tokenAt } from "../demo/server/generations";
 import {
   expect,
   expectTokens,
+  setPageHidden,
   statusBadge,
   test,
   textDifference,
@@ -240,6 +241,33 @@ test.describe("cross-tab sharing", () => {
       await leader.reload();
       await expectLive(leader);
     }
+    await writtenMore(stream, 20);
+    await expectAllExact(demo, stream, pages);
+  });
+
+  test("a hidden leader hands over to the visible tab; a frozen one lets go", async ({
+    context,
+    demo,
+  }) => {
+    const stream = await tokenStream(demo);
+    const log = new RequestLog((url) => url.pathname === stream.path);
+    const pages = [
+      await openTab(context, demo, stream, log),
+      await openTab(context, demo, stream, log),
+    ];
+    for (const page of pages) await expectLive(page);
+    const first = await leaderOf(pages, log);
+    const second = pages.find((page) => page !== first)!;
+    await setPageHidden(first, true);
+    expect(await leaderOf(pages, log), "the visible tab leads").toBe(second);
+    await setPageHidden(first, false);
+    await writtenMore(stream, 20);
+    // Frozen: Chromium freezes background tabs, first firing `freeze`. Headless Chromium
+    // never freezes a visible page (CDP's Page.setWebLifecycleState leaves it running),
+    // so the test fires the page lifecycle's events itself; locks and channels are real.
+    await second.evaluate(() => document.dispatchEvent(new Event("freeze")));
+    expect(await leaderOf(pages, log), "the tab that was not frozen leads").toBe(first);
+    await second.evaluate(() => document.dispatchEvent(new Event("resume")));
     await writtenMore(stream, 20);
     await expectAllExact(demo, stream, pages);
   });

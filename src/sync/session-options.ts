@@ -1,7 +1,7 @@
 import type { DurableStreamClient, LiveMode, Offset } from "../client/index.js";
 import type { CheckpointStore } from "./checkpoint-store.js";
 import type { ReadAs, StreamReducer } from "./reducers.js";
-import type { TabShare } from "./tab-share.js";
+import type { PeerRequest, TabShare } from "./tab-share.js";
 
 /** Everything one shared live view needs. */
 export interface LiveSessionOptions<Item, State> {
@@ -30,7 +30,7 @@ export interface LiveSessionOptions<Item, State> {
    * `onPeer` is called while this tab leads and another tab joins. Absent,
    * or answering undefined: this tab reads on its own.
    */
-  share?: ((onPeer: () => void) => TabShare | undefined) | undefined;
+  share?: ((onPeer: (request: PeerRequest) => void) => TabShare | undefined) | undefined;
 }
 
 /** A state and the offset and cursor it corresponds to. */

@@ -140,7 +140,9 @@ export class LiveSession<Item = unknown, State = unknown> {
       );
     }
     if (this.options.live !== "off") {
-      this.share = this.options.share?.(() => this.voice?.status(this.snapshot));
+      this.share = this.options.share?.((request) =>
+        request === "retry" ? this.retry() : this.voice?.status(this.snapshot),
+      );
       this.voice = this.share && leaderVoice(this.share);
     }
     void this.run(controller.signal);
@@ -164,6 +166,8 @@ export class LiveSession<Item = unknown, State = unknown> {
 
   /** Skips the wait of a reconnect, or tries again after an error. */
   retry(): void {
+    // A following tab's view: the leading tab is the one that reads.
+    if (this.share && !this.share.leadSignal) this.share.post({ t: "retry" });
     this.failures = 0;
     this.wake?.();
   }

@@ -46,7 +46,9 @@ export type TabMessage =
       readonly ask: boolean;
     }
   /** The hidden leader asks the tab `to` to take over. */
-  | { readonly t: "handover"; readonly to: string };
+  | { readonly t: "handover"; readonly to: string }
+  /** A following tab's view asks the leader to skip its reconnect wait, or to leave its error. */
+  | { readonly t: "retry" };
 
 /**
  * What a following tab does with a batch the leader sent, given the offset

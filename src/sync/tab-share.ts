@@ -70,11 +70,18 @@ export function browserTabEnvironment(): TabEnvironment | undefined {
 }
 
 /**
- * Joins the share `name`. `onPeer` is called while this tab leads and
- * another tab joins or changes visibility (the leader then repeats its
- * status for it).
+ * What a leading tab hears from the others: a tab joined or changed
+ * visibility (`peer`: the leader repeats its status), or a follower's view
+ * asked to retry (`retry`).
  */
-export function openTabShare(name: string, env: TabEnvironment, onPeer: () => void): TabShare {
+export type PeerRequest = "peer" | "retry";
+
+/** Joins the share `name`; `onPeer` hears the others' requests while this tab leads. */
+export function openTabShare(
+  name: string,
+  env: TabEnvironment,
+  onPeer: (request: PeerRequest) => void,
+): TabShare {
   let closed = false;
   let frozen = false;
   let lead: AbortController | undefined;
@@ -138,9 +145,11 @@ export function openTabShare(name: string, env: TabEnvironment, onPeer: () => vo
       else visibleTabs.delete(message.tab);
       if (message.ask) presence(false);
       if (lead && !message.gone) {
-        onPeer();
+        onPeer("peer");
         considerHandover();
       }
+    } else if (message.t === "retry") {
+      if (lead) onPeer("retry");
     } else if (message.t === "handover") {
       if (message.to === env.tabId && !lead) want(true);
     } else if (!lead) {
@@ -166,12 +175,13 @@ export function openTabShare(name: string, env: TabEnvironment, onPeer: () => vo
 
   return {
     get leadSignal() {
-      return lead?.signal;
+      // Let go but not yet released: no longer leading.
+      return lead && !lead.signal.aborted ? lead.signal : undefined;
     },
     async next(signal) {
       for (;;) {
         if (closed || signal.aborted) return undefined;
-        if (lead) return "lead";
+        if (lead && !lead.signal.aborted) return "lead";
         const message = inbox.shift();
         if (message) return message;
         await new Promise<void>((resolve) => {

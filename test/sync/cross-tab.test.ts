@@ -198,6 +198,25 @@ describe("cross-tab sharing", () => {
     expect(locks.holderOf(url)).toBe(b.fake!.id);
   });
 
+  it("retry() in a following tab reaches the leading tab's session", async () => {
+    const { url, all } = await newStream(1);
+    const locks = new FakeLocks();
+    const a = await openTab(url, locks);
+    const b = await openTab(url, locks);
+    await allShow([a, b], all, "1 in both");
+    const leader = [a, b].find((tab) => tab.fake!.id === locks.holderOf(url))!;
+    const follower = leader === a ? b : a;
+    const session = leader.runtime.sessions.list()[0]!.value;
+    let retries = 0;
+    const retry = session.retry.bind(session);
+    session.retry = () => {
+      retries++;
+      retry();
+    };
+    follower.observer.retry();
+    await waitFor(() => retries === 1, 2000, "the leader's retry");
+  });
+
   it("crossTab off: every tab reads live on its own", async () => {
     const { url, append, all } = await newStream(2);
     const locks = new FakeLocks();
