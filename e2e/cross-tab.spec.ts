@@ -138,6 +138,21 @@ async function expectAllExact(
   }
 }
 
+/** `count` tabs on the stream, opened one after the other, then each seen live. */
+async function openLiveTabs(
+  count: number,
+  context: BrowserContext,
+  demo: Demo,
+  stream: TokenStream,
+  log: RequestLog,
+  query = "",
+): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i++) pages.push(await openTab(context, demo, stream, log, query));
+  for (const page of pages) await expectLive(page);
+  return pages;
+}
+
 /** The Tab column of the stream's row in the page's devtools panel (opened for the look, then closed). */
 async function tabRole(page: Page, path: string): Promise<string | null> {
   await page.getByRole("button", { name: "Durable Streams", exact: true }).click();
@@ -165,9 +180,7 @@ test.describe("cross-tab sharing", () => {
     const stream = await tokenStream(demo);
     await resetLiveCount(demo, stream.path);
     const log = new RequestLog((url) => url.pathname === stream.path);
-    const pages: Page[] = [];
-    for (let i = 0; i < 5; i++) pages.push(await openTab(context, demo, stream, log));
-    for (const page of pages) await expectLive(page);
+    const pages = await openLiveTabs(5, context, demo, stream, log);
     await writtenMore(stream, 40);
     await expectAllExact(demo, stream, pages);
     const count = await liveCount(demo, stream.path);
@@ -184,9 +197,7 @@ test.describe("cross-tab sharing", () => {
   }) => {
     const stream = await tokenStream(demo);
     const log = new RequestLog((url) => url.pathname === stream.path);
-    const pages: Page[] = [];
-    for (let i = 0; i < 3; i++) pages.push(await openTab(context, demo, stream, log));
-    for (const page of pages) await expectLive(page);
+    const pages = await openLiveTabs(3, context, demo, stream, log);
     const leader = await leaderOf(pages, log);
     const closedAt = Date.now();
     await leader.close();
@@ -232,9 +243,7 @@ test.describe("cross-tab sharing", () => {
   test("reloading the leader 3 times mid-stream: every tab exact", async ({ context, demo }) => {
     const stream = await tokenStream(demo);
     const log = new RequestLog((url) => url.pathname === stream.path);
-    const pages: Page[] = [];
-    for (let i = 0; i < 3; i++) pages.push(await openTab(context, demo, stream, log));
-    for (const page of pages) await expectLive(page);
+    const pages = await openLiveTabs(3, context, demo, stream, log);
     for (let round = 0; round < 3; round++) {
       await writtenMore(stream, 20);
       const leader = await leaderOf(pages, log);
@@ -251,11 +260,7 @@ test.describe("cross-tab sharing", () => {
   }) => {
     const stream = await tokenStream(demo);
     const log = new RequestLog((url) => url.pathname === stream.path);
-    const pages = [
-      await openTab(context, demo, stream, log),
-      await openTab(context, demo, stream, log),
-    ];
-    for (const page of pages) await expectLive(page);
+    const pages = await openLiveTabs(2, context, demo, stream, log);
     const first = await leaderOf(pages, log);
     const second = pages.find((page) => page !== first)!;
     await setPageHidden(first, true);
@@ -276,11 +281,7 @@ test.describe("cross-tab sharing", () => {
     const stream = await tokenStream(demo);
     await resetLiveCount(demo, stream.path);
     const log = new RequestLog((url) => url.pathname === stream.path);
-    const pages = [
-      await openTab(context, demo, stream, log, "?crossTab=0"),
-      await openTab(context, demo, stream, log, "?crossTab=0"),
-    ];
-    for (const page of pages) await expectLive(page);
+    const pages = await openLiveTabs(2, context, demo, stream, log, "?crossTab=0");
     await writtenMore(stream, 20);
     await expectAllExact(demo, stream, pages);
     const liveTabs = new Set(log.entries.filter((e) => e.live !== null).map((e) => e.pageIndex));

@@ -67,6 +67,18 @@ async function openTab(
   };
 }
 
+/** `count` tabs on `url`, opened one after the other. */
+async function openTabs(
+  count: number,
+  url: string,
+  locks: FakeLocks,
+  options: Parameters<typeof openTab>[2] = {},
+): Promise<Tab[]> {
+  const tabs: Tab[] = [];
+  for (let i = 0; i < count; i++) tabs.push(await openTab(url, locks, options));
+  return tabs;
+}
+
 async function newStream(
   messages: number,
 ): Promise<{ url: string; append: (n: number) => Promise<void>; all: () => number[] }> {
@@ -99,11 +111,7 @@ describe("cross-tab sharing", () => {
     const { url, append, all } = await newStream(5);
     const locks = new FakeLocks();
     const tracker = trackingFetch();
-    const tabs = [
-      await openTab(url, locks, { tracker }),
-      await openTab(url, locks, { tracker }),
-      await openTab(url, locks, { tracker }),
-    ];
+    const tabs = await openTabs(3, url, locks, { tracker });
     await allShow(tabs, all, "the first 5 in every tab");
     await append(20);
     await allShow(tabs, all, "25 in every tab");
@@ -117,11 +125,7 @@ describe("cross-tab sharing", () => {
     const { url, append, all } = await newStream(3);
     const locks = new FakeLocks();
     const tracker = trackingFetch();
-    const tabs = [
-      await openTab(url, locks, { tracker }),
-      await openTab(url, locks, { tracker }),
-      await openTab(url, locks, { tracker }),
-    ];
+    const tabs = await openTabs(3, url, locks, { tracker });
     await allShow(tabs, all, "3 in every tab");
     const leaderId = locks.holderOf(url);
     const leader = tabs.find((tab) => tab.fake!.id === leaderId)!;
@@ -139,7 +143,7 @@ describe("cross-tab sharing", () => {
     const { url, append, all } = await newStream(2);
     const locks = new FakeLocks();
     const tracker = trackingFetch();
-    const tabs = [await openTab(url, locks, { tracker }), await openTab(url, locks, { tracker })];
+    const tabs = await openTabs(2, url, locks, { tracker });
     await allShow(tabs, all, "2 in both");
     const leader = tabs.find((tab) => tab.fake!.id === locks.holderOf(url))!;
     const follower = tabs.find((tab) => tab !== leader)!;
@@ -221,10 +225,7 @@ describe("cross-tab sharing", () => {
     const { url, append, all } = await newStream(2);
     const locks = new FakeLocks();
     const tracker = trackingFetch();
-    const tabs = [
-      await openTab(url, locks, { tracker, crossTab: false }),
-      await openTab(url, locks, { tracker, crossTab: false }),
-    ];
+    const tabs = await openTabs(2, url, locks, { tracker, crossTab: false });
     await allShow(tabs, all, "2 in both");
     await append(3);
     await allShow(tabs, all, "5 in both");
