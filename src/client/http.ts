@@ -40,6 +40,8 @@ export interface RequestSpec {
   retryUntil?: number | undefined;
   /** Called when an attempt went out and its connection was lost: it may have been applied. */
   onAttemptLost?: (() => void) | undefined;
+  /** `fetch`'s `keepalive`: the request outlives the page (a flush as it closes). */
+  keepalive?: boolean | undefined;
 }
 
 /** Called before each retry wait; lets a read session report "reconnecting" (or "offline"). */
@@ -189,6 +191,7 @@ async function sendOnce(
   const init: RequestInit = { method: spec.method, headers };
   if (spec.body !== undefined) init.body = spec.body as BodyInit;
   if (signal) init.signal = signal;
+  if (spec.keepalive) init.keepalive = true;
   sent.fetched = true;
   return context.fetch(buildRequestUrl(spec.url, userParams, spec.query ?? {}), init);
 }

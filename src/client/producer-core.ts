@@ -22,6 +22,7 @@ export interface ProducerCore {
   append(message: ProducerMessage): void;
   tryAppend(message: ProducerMessage): boolean;
   flush(): Promise<void>;
+  prepare(): void;
   restart(): Promise<void>;
   detach(): Promise<void>;
   close(finalMessage?: ProducerMessage): Promise<{ finalOffset: string }>;
@@ -94,6 +95,7 @@ export function producerCore(
       return true;
     },
     flush: buffer.flush,
+    prepare: () => format.prepare(),
     async restart() {
       // Failures reach the listeners; the new epoch starts regardless (it ends a block).
       await buffer.settleSealed();

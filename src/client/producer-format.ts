@@ -11,6 +11,8 @@ export interface ProducerFormat {
   readonly json: boolean | undefined;
   /** Learns the content type (one HEAD, shared by every caller); rejects if that fails. */
   known(): Promise<void>;
+  /** Learns the content type now if it is unknown; a failure here changes nothing (the first batch asks again). */
+  prepare(): void;
 }
 
 /** `onFailure`: told once when the content type cannot be learned (the producer cannot go on). */
@@ -47,6 +49,13 @@ export function producerFormat(
         onFailure(failure);
         throw failure;
       }));
+    },
+    prepare() {
+      if (json !== undefined || learning) return;
+      void host.contentType().then(
+        (type) => json === undefined && learned(type),
+        () => undefined,
+      );
     },
   };
 }

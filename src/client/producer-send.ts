@@ -44,6 +44,45 @@ export interface ProducerRequest {
   headers: DynamicRecord | undefined;
 }
 
+/**
+ * What browsers let a page's `keepalive` requests carry in flight, in all:
+ * beyond it `fetch` rejects, so a request that would pass it goes out as usual.
+ */
+export const KEEPALIVE_BUDGET_BYTES = 64 * 1024;
+
+/** The `keepalive` bytes of a page in flight. */
+export interface KeepaliveBudget {
+  /** Whether a request of `bytes` goes out with `keepalive` (then holding its bytes until `release`). */
+  take(bytes: number): boolean;
+  release(bytes: number): void;
+}
+
+/**
+ * A budget of `limit` bytes in flight; `enabled` false (outside browsers,
+ * where nothing unloads) never grants one.
+ */
+export function keepaliveBudget(limit: number, enabled: boolean): KeepaliveBudget {
+  let inFlight = 0;
+  return {
+    take(bytes) {
+      if (!enabled || inFlight + bytes > limit) return false;
+      inFlight += bytes;
+      return true;
+    },
+    release(bytes) {
+      inFlight -= bytes;
+    },
+  };
+}
+
+/**
+ * Producer requests go out with `keepalive` while they fit the page's
+ * budget: a batch sent as the page unloads (a reload in the same task as an
+ * append, the flush at `pagehide`) is not aborted with it. One budget per
+ * page, shared by every producer.
+ */
+const pageKeepalive = keepaliveBudget(KEEPALIVE_BUDGET_BYTES, typeof document !== "undefined");
+
 /** One request of a producer: a batch (`body`), or the close (`close`, with an optional final body). */
 export interface ProducerCall {
   epoch: number;
@@ -88,7 +127,14 @@ export async function sendProducerRequest(
     retryUntil: delivery?.retryUntil,
     onAttemptLost: delivery?.onAttemptLost,
   };
-  const response = await sendRequest(delivery?.context ?? request.context, spec, delivery?.onRetry);
+  const bytes = body?.byteLength ?? 0;
+  spec.keepalive = pageKeepalive.take(bytes);
+  let response: Response;
+  try {
+    response = await sendRequest(delivery?.context ?? request.context, spec, delivery?.onRetry);
+  } finally {
+    if (spec.keepalive) pageKeepalive.release(bytes);
+  }
   const { status, headers: answer } = response;
   discardBody(response);
   const offset = answer.get(STREAM_NEXT_OFFSET) ?? undefined;

@@ -116,6 +116,16 @@ export class IdempotentProducer {
   }
 
   /**
+   * Learns now what the first batch needs and the handle does not know (the
+   * stream's content type: one HEAD), so that an append made as the page
+   * closes goes out at once instead of waiting for it. Optional; a failure
+   * here changes nothing (the first batch asks again).
+   */
+  prepare(): void {
+    this.core.prepare();
+  }
+
+  /**
    * Sends what is pending and resolves once everything appended before the
    * call is acknowledged; rejects with the first failure among them (every
    * failure also reaches the error listeners).

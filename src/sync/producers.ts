@@ -89,6 +89,8 @@ export class SharedProducer implements Lifecycle {
   }
 
   start(): void {
+    // An append made as the page closes must not wait for a HEAD first.
+    this.producer.prepare();
     this.removePageListeners ??= onPageExit(() => {
       if (!this.producer.stopped) void this.producer.flush().catch(() => undefined);
     });
