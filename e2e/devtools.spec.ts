@@ -28,7 +28,7 @@ async function openPanel(page: Page): Promise<void> {
 
 test("devtools: sessions, producers and checkpoints of this tab, live", async ({ page, demo }) => {
   // Long enough to be live still when a loaded machine has opened the panel.
-  const generation = await demo.generate({ rate: 40, tokens: 1200 });
+  const generation = await demo.generate({ rate: 40, tokens: 600 });
 
   await test.step("closed, it is only a button, and the panel opens from it", async () => {
     await demo.open(page, `#/generate/${generation.id}`, "generation-text");
@@ -55,7 +55,8 @@ test("devtools: sessions, producers and checkpoints of this tab, live", async ({
     expect(await cell(row, 5)).not.toBe("0 B");
     expect(Number(await cell(row, 6)), "subscribers").toBeGreaterThanOrEqual(1);
     expect(await cell(row, 8), "no failure").toBe("—");
-    // The offset shown is the page's own.
+    // The offset shown is the page's own, once it no longer moves.
+    await demo.waitUntilDone(generation.id);
     await expect
       .poll(
         async () =>
