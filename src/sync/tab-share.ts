@@ -1,3 +1,4 @@
+import { leadLock } from "./tab-lock.js";
 import { handoverTarget, type TabMessage } from "./tab-rules.js";
 
 /** The part of the Web Locks API a share uses (`navigator.locks`). */
@@ -83,78 +84,38 @@ export function openTabShare(
   onPeer: (request: PeerRequest) => void,
 ): TabShare {
   let closed = false;
-  let frozen = false;
-  let lead: AbortController | undefined;
-  let queued: AbortController | undefined;
-  let wake: (() => void) | undefined;
-  const inbox: TabMessage[] = [];
+  const inbox = messageInbox();
   const visibleTabs = new Set<string>();
   const channel = env.openChannel(`react-durable-streams:${name}`);
   const post = (message: TabMessage) => channel.postMessage(message);
-  const notify = () => {
-    const waiting = wake;
-    wake = undefined;
-    waiting?.();
-  };
   const presence = (ask: boolean) =>
     post({ t: "presence", tab: env.tabId, visible: env.visible(), gone: false, ask });
-
   const considerHandover = () => {
-    const to = lead && handoverTarget(env.visible(), visibleTabs);
+    const to = lock.signal && handoverTarget(env.visible(), visibleTabs);
     if (to) post({ t: "handover", to });
   };
-
-  /** Queues for the lock (or steals it, when the leader handed over to this tab). */
-  const want = (steal = false) => {
-    if (closed || frozen || lead) return;
-    queued?.abort();
-    const request = new AbortController();
-    queued = request;
-    let held: AbortController | undefined;
-    const granted = () => {
-      if (queued === request) queued = undefined;
-      if (closed || frozen || request.signal.aborted) return Promise.resolve();
-      const mine = new AbortController();
-      held = lead = mine;
-      inbox.length = 0;
-      notify();
-      considerHandover();
-      return new Promise<void>((resolve) => {
-        mine.signal.addEventListener("abort", () => resolve(), { once: true });
-      });
-    };
-    // A steal cannot wait in the queue, so it takes no signal.
-    const options = steal ? { steal: true } : { signal: request.signal };
-    env.locks
-      .request(name, options, granted)
-      .catch(() => undefined)
-      .then(() => {
-        if (queued === request) queued = undefined;
-        if (!held) return;
-        // Stolen (handed over), or let go (frozen): follow, and queue up again.
-        if (lead === held) lead = undefined;
-        held.abort();
-        want();
-      });
-  };
+  const lock = leadLock(env.locks, name, () => {
+    inbox.clear();
+    considerHandover();
+  });
 
   channel.onmessage = (event: MessageEvent) => {
     const message = event.data as TabMessage;
+    const leads = lock.signal !== undefined;
     if (message.t === "presence") {
       if (message.visible && !message.gone) visibleTabs.add(message.tab);
       else visibleTabs.delete(message.tab);
       if (message.ask) presence(false);
-      if (lead && !message.gone) {
+      if (leads && !message.gone) {
         onPeer("peer");
         considerHandover();
       }
     } else if (message.t === "retry") {
-      if (lead) onPeer("retry");
+      if (leads) onPeer("retry");
     } else if (message.t === "handover") {
-      if (message.to === env.tabId && !lead) want(true);
-    } else if (!lead) {
+      if (message.to === env.tabId && !leads) lock.want(true);
+    } else if (!leads) {
       inbox.push(message);
-      notify();
     }
   };
 
@@ -163,35 +124,23 @@ export function openTabShare(
       presence(false);
       considerHandover();
     },
-    (isFrozen) => {
-      frozen = isFrozen;
-      // A frozen tab cannot read: it lets go of the lead, and queues again once it runs.
-      if (isFrozen) lead?.abort();
-      else want();
-    },
+    // A frozen tab cannot read: it lets go of the lead, and queues again once it runs.
+    (frozen) => (frozen ? lock.pause() : lock.resume()),
   );
   presence(true);
-  want();
+  lock.want();
 
   return {
     get leadSignal() {
-      // Let go but not yet released: no longer leading.
-      return lead && !lead.signal.aborted ? lead.signal : undefined;
+      return lock.signal;
     },
     async next(signal) {
       for (;;) {
         if (closed || signal.aborted) return undefined;
-        if (lead && !lead.signal.aborted) return "lead";
-        const message = inbox.shift();
+        if (lock.signal) return "lead";
+        const message = inbox.take();
         if (message) return message;
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            signal.removeEventListener("abort", done);
-            resolve();
-          };
-          wake = done;
-          signal.addEventListener("abort", done);
-        });
+        await inbox.arrival(signal);
       }
     },
     post,
@@ -200,11 +149,43 @@ export function openTabShare(
       closed = true;
       unwatch();
       post({ t: "presence", tab: env.tabId, visible: false, gone: true, ask: false });
-      queued?.abort();
-      lead?.abort();
-      lead = undefined;
-      notify();
+      lock.close();
+      inbox.clear();
       channel.close();
+    },
+  };
+}
+
+/** The leader's messages not yet taken, and a wait for the next one (or for a change of role). */
+function messageInbox() {
+  const messages: TabMessage[] = [];
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const waiting = wake;
+    wake = undefined;
+    waiting?.();
+  };
+  return {
+    push(message: TabMessage) {
+      messages.push(message);
+      notify();
+    },
+    take: () => messages.shift(),
+    /** Drops what is queued and wakes the waiting reader (it leads now, or the share closed). */
+    clear() {
+      messages.length = 0;
+      notify();
+    },
+    /** Resolves on the next push or clear, or when `signal` aborts. */
+    arrival(signal: AbortSignal) {
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          signal.removeEventListener("abort", done);
+          resolve();
+        };
+        wake = done;
+        signal.addEventListener("abort", done);
+      });
     },
   };
 }
