@@ -5,9 +5,9 @@ import type { ReadAs } from "./reducers.js";
 import type { StreamsRuntime } from "./runtime.js";
 import type { LiveSession } from "./session.js";
 import type { DurableStreamStatus } from "./status.js";
+import type { TabRole } from "./tab-rules.js";
 
-/** A session's part in cross-tab sharing (see {@link SessionInspection.tab}). */
-export type TabRole = "leads" | "follows" | "alone";
+export type { TabRole } from "./tab-rules.js";
 
 /** One live session as an inspector shows it. */
 export interface SessionInspection {

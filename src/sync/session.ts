@@ -1,4 +1,5 @@
 import type { ChunkMeta, LiveMode, StreamResponse } from "../client/index.js";
+import { combineSignals } from "../client/http.js";
 import { CheckpointWriter } from "./checkpoint-writer.js";
 import {
   defaultInitial,
@@ -22,7 +23,8 @@ import { SessionTraffic } from "./session-traffic.js";
 import type { LiveSessionOptions, Position } from "./session-options.js";
 import { initialSnapshot, type StreamSnapshot } from "./status.js";
 import { followLeader, type FollowingView } from "./tab-follow.js";
-import { eitherSignal, leaderVoice, type LeaderVoice } from "./tab-leader.js";
+import { leaderVoice, type LeaderVoice } from "./tab-leader.js";
+import type { TabRole } from "./tab-rules.js";
 import type { TabShare } from "./tab-share.js";
 
 export type { LiveSessionOptions } from "./session-options.js";
@@ -93,7 +95,7 @@ export class LiveSession<Item = unknown, State = unknown> {
   }
 
   /** Whether this tab reads for the others, follows another tab, or reads alone (for inspectors). */
-  get tabRole(): "leads" | "follows" | "alone" {
+  get tabRole(): TabRole {
     if (!this.share) return "alone";
     return this.share.leadSignal ? "leads" : "follows";
   }
@@ -233,7 +235,7 @@ export class LiveSession<Item = unknown, State = unknown> {
     if (lead) {
       this.voice?.status(this.snapshot);
       try {
-        return await this.readOnce(eitherSignal(signal, lead), this.options.live);
+        return await this.readOnce(combineSignals(signal, lead)!, this.options.live);
       } catch (error) {
         // Another tab took over: this one follows from where it stands.
         if (lead.aborted && !signal.aborted) return false;

@@ -48,13 +48,3 @@ export function leaderVoice(share: TabShare): LeaderVoice {
     },
   };
 }
-
-/** A signal that aborts when either does (a read that ends with the session or with the lead). */
-export function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  const both = new AbortController();
-  const abort = () => both.abort();
-  if (a.aborted || b.aborted) abort();
-  a.addEventListener("abort", abort, { once: true });
-  b.addEventListener("abort", abort, { once: true });
-  return both.signal;
-}

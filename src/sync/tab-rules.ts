@@ -1,6 +1,13 @@
 import { compareOffsets, type Offset } from "../client/index.js";
 import type { DurableStreamStatus } from "./status.js";
 
+/**
+ * A view's part in cross-tab sharing: `leads` (this tab reads the stream for
+ * every tab), `follows` (another tab reads; this one folds its batches), or
+ * `alone` (not shared: sharing off or unsupported, or not running).
+ */
+export type TabRole = "leads" | "follows" | "alone";
+
 /** The parts of a batch's metadata that travel between tabs. */
 export interface SharedBatchMeta {
   readonly offset: Offset;
