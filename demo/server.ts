@@ -16,6 +16,7 @@ import { DurableStreamClient } from "../src/client/index.js";
 import { createApi } from "./server/api.js";
 import { Generations } from "./server/generations.js";
 import { LiveRequests } from "./server/live-requests.js";
+import { AppendDelays } from "./server/append-delays.js";
 import { createProxy } from "./server/proxy.js";
 
 export interface DemoOptions {
@@ -71,7 +72,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const proxy = createProxy(streamsUrl);
     stops.push(() => proxy.close());
     const liveRequests = new LiveRequests();
-    const api = createApi(generations, liveRequests);
+    const appendDelays = new AppendDelays();
+    const api = createApi(generations, liveRequests, appendDelays);
 
     // Vite attaches its HMR websocket to this server, so the server exists before Vite does.
     const server = createServer();
@@ -98,7 +100,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       const path = req.url ?? "/";
       if (path.startsWith("/streams/")) {
         liveRequests.track(req, res);
-        proxy.handle(req, res);
+        const delayMs = appendDelays.delayFor(req);
+        if (delayMs > 0) setTimeout(() => proxy.handle(req, res), delayMs);
+        else proxy.handle(req, res);
       } else if (path.startsWith("/api/")) void api(req, res);
       else app(req, res);
     });

@@ -64,6 +64,7 @@ function conformanceCode(error: DurableStreamError): ConformanceErrorCode {
     case "UNAUTHORIZED":
     case "STALE_EPOCH":
     case "SEQUENCE_GAP":
+    case "UNDELIVERED":
       return "UNEXPECTED_STATUS";
     case "BUFFER_FULL":
     case "PRODUCER_CLOSED":

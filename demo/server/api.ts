@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AppendDelays } from "./append-delays.js";
 import type { LiveRequests } from "./live-requests.js";
 import type { Generations } from "./generations.js";
 
@@ -70,8 +71,14 @@ function generateOptions(body: unknown): { rate: number; tokens: number } {
  * - `GET /api/generations/<id>`: `{ id, url, tokens, rate, done }`.
  * - `GET /api/live-requests?path=<stream path>`: `{ open, peak, started }`, the
  *   live reads of that stream the server sees (`POST` resets peak and started).
+ * - `POST /api/append-delay` `{ producerId, ms }`: that producer's appends
+ *   reach the stream server `ms` late (0 ends it), for the outbox tests.
  */
-export function createApi(generations: Generations, liveRequests: LiveRequests) {
+export function createApi(
+  generations: Generations,
+  liveRequests: LiveRequests,
+  appendDelays: AppendDelays,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestUrl = new URL(req.url ?? "/", "http://localhost");
     const path = requestUrl.pathname;
@@ -82,6 +89,20 @@ export function createApi(generations: Generations, liveRequests: LiveRequests) 
         if (req.method === "POST") liveRequests.reset(stream);
         else if (req.method !== "GET") throw new HttpError(405, "use GET or POST");
         send(res, 200, liveRequests.of(stream));
+        return;
+      }
+      if (path === "/api/append-delay") {
+        if (req.method !== "POST") throw new HttpError(405, "use POST");
+        const { producerId, ms } = (await readJson(req)) as { producerId?: unknown; ms?: unknown };
+        if (
+          typeof producerId !== "string" ||
+          typeof ms !== "number" ||
+          !(ms >= 0 && ms <= 60_000)
+        ) {
+          throw new HttpError(400, "give { producerId: string, ms: 0 to 60000 }");
+        }
+        appendDelays.set(producerId, ms);
+        send(res, 200, { producerId, ms });
         return;
       }
       if (path === "/api/generate") {

@@ -6,7 +6,12 @@ import {
   type FormEvent,
   type ReactNode,
 } from "react";
-import { StreamStatus, useDurableStream, useStreamProducer } from "react-durable-streams";
+import {
+  StreamStatus,
+  mergePending,
+  useDurableStream,
+  useStreamProducer,
+} from "react-durable-streams";
 import { clock } from "./format.js";
 import { inspectorHref } from "./router.js";
 import { hueFor, tabName, type BoardEvent } from "./streams.js";
@@ -25,19 +30,36 @@ function newBoardEvent(text: string, tab: string): BoardEvent {
   return { id: crypto.randomUUID(), text, at: Date.now(), tab };
 }
 
-/** `#/board`: every tab appends events and sees everyone's, live. */
+const eventKey = (event: unknown) => (isBoardEvent(event) ? event.id : undefined);
+
+/**
+ * `#/board`: every tab appends events and sees everyone's, live. Writes are
+ * durable: stored in IndexedDB before they are sent, shown as pending until
+ * the stream brings them back, and sent by the next page (or another tab of
+ * the app) if this one goes offline, reloads or crashes first.
+ */
 export function BoardPage(): ReactNode {
   const board = useDurableStream<unknown>(BOARD_URL, { persist: "board" });
-  const producer = useStreamProducer(BOARD_URL);
+  const producer = useStreamProducer(BOARD_URL, { durable: true });
   const tab = producer.producerId;
   const [text, setText] = useState("");
-  const events = board.data.filter(isBoardEvent);
+  const events = mergePending(board.data.filter(isBoardEvent), producer.pending, eventKey);
   const list = useRef<HTMLOListElement>(null);
+  const { append } = producer;
 
   useEffect(() => {
     const element = list.current;
     if (element) element.scrollTop = element.scrollHeight;
   }, [events.length]);
+
+  // For the end-to-end tests and the console: `boardAppend("hello")` writes as this tab.
+  useEffect(() => {
+    const host = window as { boardAppend?: (text: string) => void };
+    host.boardAppend = (value) => append(newBoardEvent(value, tab));
+    return () => {
+      delete host.boardAppend;
+    };
+  }, [append, tab]);
 
   const send = (event: FormEvent) => {
     event.preventDefault();
@@ -47,7 +69,7 @@ export function BoardPage(): ReactNode {
     setText("");
   };
 
-  const pending = producer.pendingCount + producer.inFlightCount;
+  const pending = producer.pending.length;
   return (
     <>
       <PageHead title="Collaborative board">
@@ -83,13 +105,13 @@ export function BoardPage(): ReactNode {
           </p>
         )}
         <ol className="events" data-testid="board-events" ref={list} aria-live="polite">
-          {events.map((event, index) => {
+          {events.map(({ item: event, key, pending }, index) => {
             const mine = event.tab === tab;
             return (
               <li
-                key={event.id ?? index}
-                className={mine ? "event mine" : "event"}
-                data-testid="board-event"
+                key={key ?? index}
+                className={`event${mine ? " mine" : ""}${pending ? " pending" : ""}`}
+                data-testid={pending ? "board-pending-event" : "board-event"}
                 style={{ "--hue": hueFor(String(event.tab)) } as CSSProperties}
               >
                 <span className="avatar" aria-hidden="true">
@@ -99,6 +121,7 @@ export function BoardPage(): ReactNode {
                   <div className="event-meta">
                     <strong>{mine ? "You" : `Tab ${tabName(String(event.tab ?? "?"))}`}</strong>
                     {typeof event.at === "number" && <time>{clock(event.at)}</time>}
+                    {pending && <span className="pending-chip">pending</span>}
                   </div>
                   <p className="event-text" data-testid="board-event-text">
                     {event.text}
@@ -127,7 +150,7 @@ export function BoardPage(): ReactNode {
           {producer.status === "error"
             ? `Last write failed: ${producer.error?.message ?? "unknown error"}`
             : pending > 0
-              ? `Sending ${pending}…`
+              ? `${pending} pending (kept in IndexedDB until the server has ${pending === 1 ? "it" : "them"})…`
               : `Producer epoch ${producer.epoch}${producer.lastOffset ? ` · last write at ${producer.lastOffset}` : ""}`}
         </p>
       </section>

@@ -3,7 +3,7 @@ import { createRoot } from "react-dom/client";
 import { DurableStreamsProvider } from "react-durable-streams";
 import { DurableStreamsDevtools } from "react-durable-streams/devtools";
 import { App } from "./app.js";
-import { checkpoints, client } from "./streams.js";
+import { checkpoints, client, outbox } from "./streams.js";
 import "./styles.css";
 import "./status.css";
 import "./pages.css";
@@ -15,7 +15,12 @@ if (!root) throw new Error("demo: #root is missing from index.html");
 
 createRoot(root).render(
   <StrictMode>
-    <DurableStreamsProvider client={client} checkpoints={checkpoints} crossTab={crossTab}>
+    <DurableStreamsProvider
+      client={client}
+      checkpoints={checkpoints}
+      outbox={outbox}
+      crossTab={crossTab}
+    >
       <App />
       <DurableStreamsDevtools />
     </DurableStreamsProvider>

@@ -1,5 +1,5 @@
 import { DurableStreamClient } from "react-durable-streams";
-import { indexedDbCheckpoints } from "react-durable-streams/idb";
+import { indexedDbCheckpoints, indexedDbOutbox } from "react-durable-streams/idb";
 
 /**
  * The demo's one client: streams are served by the demo server on this
@@ -18,6 +18,9 @@ export const TILE_URLS = Array.from({ length: 10 }, (_, i) => `/streams/tiles/${
 
 /** Checkpoints in IndexedDB: a refreshed tab continues where it was. The inspector reads them too. */
 export const checkpoints = indexedDbCheckpoints();
+
+/** The durable producers' outbox in IndexedDB: the board's writes survive reloads, crashes and closed tabs. */
+export const outbox = indexedDbOutbox();
 
 /** A board event, as every tab appends it to `/streams/board`. */
 export interface BoardEvent {

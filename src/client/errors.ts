@@ -22,7 +22,8 @@ export type DurableStreamErrorCode =
   | "UNEXPECTED_STATUS"
   | "NOT_SUPPORTED"
   | "BUFFER_FULL"
-  | "PRODUCER_CLOSED";
+  | "PRODUCER_CLOSED"
+  | "UNDELIVERED";
 
 /** Context shared by every error constructor. */
 export interface DurableStreamErrorInit {
@@ -310,5 +311,31 @@ export class ProducerClosedError extends DurableStreamError {
   constructor(url: string, reason: "detached" | "closed" | "stopped", cause?: unknown) {
     super("PRODUCER_CLOSED", `Producer is ${reason}: ${url}`, { url, cause });
     this.reason = reason;
+  }
+}
+
+/**
+ * Messages a durable producer's outbox could not deliver, re-sending them
+ * with their recorded epoch and sequence (the producer id was fenced by a
+ * newer epoch, the stream is closed or gone, or the server lacks an earlier
+ * batch). They are no longer in the outbox: `messages` is the only copy, for
+ * the application to append again or drop. `cause` is the server's refusal.
+ */
+export class UndeliveredError extends DurableStreamError {
+  override readonly name = "UndeliveredError";
+  /** The messages, in the order they were appended. */
+  declare readonly messages: readonly unknown[];
+  /** The producer id they were recorded under. */
+  declare readonly producerId: string;
+
+  constructor(url: string, producerId: string, messages: readonly unknown[], cause: unknown) {
+    const count = `${messages.length} message${messages.length === 1 ? "" : "s"}`;
+    const why = cause instanceof Error ? `: ${cause.message}` : "";
+    super("UNDELIVERED", `${count} of producer ${producerId} could not be delivered${why}`, {
+      url,
+      cause,
+    });
+    this.messages = messages;
+    this.producerId = producerId;
   }
 }

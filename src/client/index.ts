@@ -58,6 +58,7 @@ export {
   StreamConflictError,
   StreamNotFoundError,
   UnauthorizedError,
+  UndeliveredError,
   UnexpectedStatusError,
   type DurableStreamErrorCode,
   type DurableStreamErrorInit,

@@ -78,6 +78,8 @@ export interface PendingMessage {
   readonly raw: ProducerMessage;
   /** Bytes counted against the limits: exact once encoded, estimated before. */
   size: number;
+  /** Its key in the producer's journal, if it has one. */
+  readonly key?: number | undefined;
 }
 
 /** A promise with its settle functions, for waits that other code ends. */

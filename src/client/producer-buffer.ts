@@ -27,9 +27,9 @@ export interface ProducerBuffer {
   /**
    * Adds a message to the open batch, encoded if the content type is known
    * (`json`), else held raw and its size estimated. False, adding nothing,
-   * when it would pass a limit.
+   * when it would pass a limit. `key`: records it in the journal, once accepted.
    */
-  add(message: ProducerMessage, json: boolean | undefined): boolean;
+  add(message: ProducerMessage, json: boolean | undefined, key?: () => number): boolean;
   /**
    * Builds the batch's body once (see `Batch.encode`), counting exact sizes
    * in place of estimates. Throws when a message cannot be encoded.
@@ -75,7 +75,7 @@ export function producerBuffer(
     get pendingCount() {
       return accumulator.count + queue.reduce((sum, batch) => sum + batch.messages.length, 0);
     },
-    add(message, json) {
+    add(message, json, key) {
       const encoded = json === undefined ? undefined : encodeMessage(message, json, codec);
       const size = encoded?.length ?? estimateSize(message, codec);
       if (messages + 1 > settings.maxBufferedMessages || bytes + size > settings.maxBufferedBytes) {
@@ -86,7 +86,7 @@ export function producerBuffer(
       }
       messages++;
       bytes += size;
-      accumulator.add({ bytes: encoded, raw: message, size });
+      accumulator.add({ bytes: encoded, raw: message, size, key: key?.() });
       return true;
     },
     encode(batch, json) {

@@ -43,7 +43,9 @@ export function producerCore(
   const { url, context } = host;
   const listeners = producerListeners(producerId);
   const seq = epochSequencer(settings.epoch);
-  const format = producerFormat(host, producerId, settings, (failure) => results.halt(failure));
+  const halt = (failure: DurableStreamError) => results.halt(failure);
+  const alive = () => !results.stopReason && !closer.closing;
+  const format = producerFormat(host, producerId, settings, halt, alive);
   const config: DispatcherConfig = {
     url,
     settings,
@@ -90,7 +92,9 @@ export function producerCore(
     tryAppend(message) {
       if (closer.closing) throw new ProducerClosedError(url, closer.closing);
       results.assertAlive();
-      if (!buffer.add(message, format.json)) return false;
+      const { journal } = settings;
+      const key = journal && (() => journal.appended(message, seq.epoch));
+      if (!buffer.add(message, format.json, key)) return false;
       listeners.changed();
       return true;
     },

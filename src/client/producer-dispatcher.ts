@@ -7,8 +7,8 @@ import type { ProducerFormat } from "./producer-format.js";
 import type { ProducerListeners } from "./producer-listeners.js";
 import type { ProducerSettings } from "./producer-options.js";
 import { EARLY_RETRY_MS, decideBatch } from "./producer-outcome.js";
-import { producerResults, type ProducerResults } from "./producer-results.js";
-import type { ProducerOutcome } from "./producer-send.js";
+import { journalKeys, producerResults, type ProducerResults } from "./producer-results.js";
+import { asProducerError, type ProducerOutcome } from "./producer-send.js";
 import { throughGap, type EpochSequencer } from "./producer-sequencer.js";
 import { inFlightWindow, type InFlightWindow } from "./producer-window.js";
 import { sleep } from "./retry.js";
@@ -51,16 +51,19 @@ export function producerDispatcher(config: DispatcherConfig): ProducerDispatcher
     !results.stopReason && queue.length === 0 && (seq.blocked !== undefined || canDispatch());
   const buffer = producerBuffer(settings, config.codec, () => pump(), canSend);
   const { queue, inFlight } = buffer;
-  const results = producerResults(url, seq, listeners, buffer, (batch) => settle(batch));
+  const results = producerResults(
+    url,
+    seq,
+    listeners,
+    buffer,
+    (batch) => settle(batch),
+    settings.journal,
+  );
 
   /** Dispatches queued batches while the content type is known and the gates allow. */
   const pump = (): void => {
-    const { json } = format;
-    if (results.stopReason) return;
-    if (json === undefined) {
-      if (queue.length > 0) void format.known().then(pump, () => undefined);
-      return;
-    }
+    if (results.stopReason || isHeld(config, queue.length > 0, results, pump)) return;
+    const json = format.json!;
     const { blocked } = seq;
     // Past a batch that may have been stored, nothing is sent until restart().
     if (blocked) {
@@ -81,7 +84,7 @@ export function producerDispatcher(config: DispatcherConfig): ProducerDispatcher
       seq.assign(batch);
       if (retryStop) batch.delivery.stopRetrying(retryStop, config.maxRetries);
       inFlight.add(batch);
-      void deliver(batch, wire).catch((error: unknown) => results.fail(batch, error));
+      launch(batch, wire);
       listeners.changed();
     }
   };
@@ -101,6 +104,7 @@ export function producerDispatcher(config: DispatcherConfig): ProducerDispatcher
     config,
     window: dispatchWindow,
     results,
+    stopping: () => retryStop !== undefined,
     requeue(batch, why) {
       if (batch.delivery.mayHaveLanded) return results.fail(batch, why);
       inFlight.delete(batch);
@@ -120,11 +124,48 @@ export function producerDispatcher(config: DispatcherConfig): ProducerDispatcher
   };
 }
 
+/**
+ * Whether something the queue waits for is missing: the journal's go-ahead
+ * (an earlier page's messages are re-sent first; its refusal stops the
+ * producer) or the content type. With batches queued, `pump` runs again once
+ * it is there.
+ */
+function isHeld(
+  { settings, format, url }: DispatcherConfig,
+  queued: boolean,
+  results: ProducerResults,
+  pump: () => void,
+): boolean {
+  const journalWait = settings.journal?.ready();
+  const wait = journalWait ?? (format.json === undefined ? format.known() : undefined);
+  if (wait && queued) {
+    const stop = (error: unknown) => journalWait && results.halt(asProducerError(error, url));
+    void wait.then(pump, stop);
+  }
+  return wait !== undefined;
+}
+
+/**
+ * Sends a dispatched batch. A journal records its epoch and sequence first:
+ * re-sent after a reload it must carry them unchanged, or the server could
+ * store it twice. A journal that fails to record it only costs its durability.
+ */
+function launch(batch: Batch, wire: Wire): void {
+  const { journal } = wire.config.settings;
+  const written = journal?.assigned(journalKeys(batch), batch.epoch, batch.seq);
+  const sent = written
+    ? written.catch(() => undefined).then(() => deliver(batch, wire))
+    : deliver(batch, wire);
+  void sent.catch((error: unknown) => wire.results.fail(batch, error));
+}
+
 /** What delivering a batch needs from its dispatcher. */
 interface Wire {
   readonly config: DispatcherConfig;
   readonly window: InFlightWindow;
   readonly results: ProducerResults;
+  /** Whether detach() or close() stopped the retries. */
+  stopping(): boolean;
   /**
    * Back to the queue, in its original place, to be resent in the new epoch;
    * unless it may have been stored in the old one (`why`: its epoch ended):
@@ -143,6 +184,8 @@ async function deliver(batch: Batch, wire: Wire): Promise<void> {
   const { config, results } = wire;
   const { url, seq } = config;
   const { autoClaim } = config.settings;
+  // Failed (behind a gap) while its journal entry was written: it must not go out now.
+  if (batch.outcome !== "pending") return;
   let outcome = await config.send(batch);
   let arrivedEarly = false;
   let waitedFor: Batch | undefined;
@@ -174,6 +217,9 @@ async function deliver(batch: Batch, wire: Wire): Promise<void> {
         wire.window.acknowledged(!arrivedEarly);
         return results.acknowledged(batch, decision.offset);
       case "claim":
+        // A producer that is detaching does not take the id back: whoever fenced it
+        // may be the next page re-sending this very batch from the outbox.
+        if (wire.stopping()) return results.fail(batch, decision.error);
         // The new epoch's first batch waits for the wire to empty, and the others wait for it.
         seq.claim(decision.error.currentEpoch);
         return wire.requeue(batch, decision.error);

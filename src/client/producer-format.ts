@@ -1,5 +1,7 @@
 import { isJsonContentType } from "./content-type.js";
 import type { DurableStreamError } from "./errors.js";
+import { retryWait } from "./network.js";
+import { backoffDelay } from "./retry.js";
 import type { ProducerHost, ProducerSettings } from "./producer-options.js";
 import { asProducerError, type ProducerRequest } from "./producer-send.js";
 
@@ -15,12 +17,18 @@ export interface ProducerFormat {
   prepare(): void;
 }
 
-/** `onFailure`: told once when the content type cannot be learned (the producer cannot go on). */
+/**
+ * `onFailure`: told once when the content type cannot be learned (the
+ * producer cannot go on: the stream is gone, say). A failure to reach the
+ * server is not that: the HEAD is tried again with backoff, and sooner when
+ * the network returns, while `alive()`; appends queue meanwhile.
+ */
 export function producerFormat(
   host: ProducerHost,
   producerId: string,
   settings: Pick<ProducerSettings, "headers">,
   onFailure: (failure: DurableStreamError) => void,
+  alive: () => boolean,
 ): ProducerFormat {
   const { context, url } = host;
   const request: ProducerRequest = {
@@ -44,11 +52,22 @@ export function producerFormat(
     },
     known() {
       if (json !== undefined) return Promise.resolve();
-      return (learning ??= host.contentType().then(learned, (error: unknown) => {
-        const failure = asProducerError(error, url);
-        onFailure(failure);
-        throw failure;
-      }));
+      const learn = async (): Promise<void> => {
+        for (let round = 0; ; round++) {
+          try {
+            return learned(await host.contentType());
+          } catch (error) {
+            const failure = asProducerError(error, url);
+            if (!failure.retryable || !alive()) {
+              onFailure(failure);
+              throw failure;
+            }
+            const delayMs = backoffDelay(context.retry, context.retry.maxRetries + round);
+            await retryWait(delayMs, undefined, context.network);
+          }
+        }
+      };
+      return (learning ??= learn());
     },
     prepare() {
       if (json !== undefined || learning) return;

@@ -2,6 +2,7 @@ import type { ClientContext } from "./context.js";
 import { InvalidArgumentError, requireArgument, type DurableStreamError } from "./errors.js";
 import type { DynamicRecord } from "./options.js";
 import type { ProducerMessage } from "./producer-batch.js";
+import type { ProducerJournal } from "./producer-journal.js";
 
 /** Options of an idempotent producer (`new IdempotentProducer(stream, id, options)`). */
 export interface ProducerOptions {
@@ -36,6 +37,13 @@ export interface ProducerOptions {
   deliveryTimeoutMs?: number;
   /** Extra headers on the producer's requests (protocol headers always win). */
   headers?: DynamicRecord;
+  /**
+   * Records every message before it is sent, with the epoch and sequence it
+   * goes out with, so it can be re-sent unchanged after a reload (see
+   * {@link ProducerJournal}; `react-durable-streams` gives one with
+   * `useStreamProducer(url, { durable: true })`).
+   */
+  journal?: ProducerJournal;
 }
 
 /** Which batch an error concerns, and what may have become of it. */
@@ -89,6 +97,7 @@ export interface ProducerSettings {
   readonly maxBufferedBytes: number;
   readonly deliveryTimeoutMs: number;
   readonly headers: DynamicRecord | undefined;
+  readonly journal: ProducerJournal | undefined;
 }
 
 /** Validates producer options, naming the option at fault. */
@@ -107,6 +116,7 @@ export function resolveProducerSettings(id: string, options: ProducerOptions): P
     maxBufferedBytes: options.maxBufferedBytes ?? 64 << 20,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 120_000,
     headers: options.headers,
+    journal: options.journal,
   };
   const { epoch, lingerMs, deliveryTimeoutMs } = settings;
   requireArgument(

@@ -4,6 +4,7 @@ import type { Batch } from "./producer-batch.js";
 import type { ProducerBuffer } from "./producer-buffer.js";
 import { deliveryFailure, isOutcomeUnknown } from "./producer-delivery.js";
 import type { ProducerListeners } from "./producer-listeners.js";
+import type { ProducerJournal } from "./producer-journal.js";
 import type { ProducerErrorInfo } from "./producer-options.js";
 import { asProducerError } from "./producer-send.js";
 import { throughGap, type EpochSequencer } from "./producer-sequencer.js";
@@ -40,6 +41,7 @@ export function producerResults(
   listeners: ProducerListeners,
   buffer: ProducerBuffer,
   settle: (batch: Batch) => void,
+  journal: ProducerJournal | undefined,
 ): ProducerResults {
   let lastOffset: string | undefined;
   let lastError: DurableStreamError | undefined;
@@ -62,6 +64,7 @@ export function producerResults(
     settle(batch);
     batch.fail(failure);
     listeners.failed(failure, info);
+    journal?.failed(journalKeys(batch), failure);
     // The server certainly lacks it, so no later sequence of its epoch can be
     // stored: the batches behind it on the wire fail now, through the gap,
     // rather than retrying until their deadline.
@@ -88,6 +91,7 @@ export function producerResults(
       seq.acknowledged(batch);
       settle(batch);
       batch.succeed();
+      journal?.acknowledged(journalKeys(batch));
     },
     advanceOffset(offset) {
       if (lastOffset === undefined || compareOffsets(offset, lastOffset) > 0) lastOffset = offset;
@@ -113,4 +117,9 @@ export function producerResults(
     },
   };
   return self;
+}
+
+/** The journal keys of a batch's messages. */
+export function journalKeys(batch: Batch): number[] {
+  return batch.messages.flatMap((message) => (message.key === undefined ? [] : [message.key]));
 }

@@ -28,6 +28,7 @@ export {
   StreamConflictError,
   StreamNotFoundError,
   UnauthorizedError,
+  UndeliveredError,
   UnexpectedStatusError,
   type AppendOptions,
   type AppendResult,
@@ -68,6 +69,13 @@ export {
 } from "../client/index.js";
 export {
   memoryCheckpoints,
+  memoryOutbox,
+  mergePending,
+  type MergedItem,
+  type OutboxChange,
+  type OutboxCursor,
+  type OutboxRecord,
+  type OutboxStore,
   type CheckpointPosition,
   type CheckpointPutOptions,
   type CheckpointRecord,

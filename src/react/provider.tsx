@@ -3,7 +3,12 @@
 import { useMemo, type ReactNode } from "react";
 import type { StreamsRuntimeOptions } from "../sync/index.js";
 import type { DurableStreamClient } from "../client/index.js";
-import { StreamsRuntime, type CheckpointStore, type Throttle } from "../sync/index.js";
+import {
+  StreamsRuntime,
+  type CheckpointStore,
+  type OutboxStore,
+  type Throttle,
+} from "../sync/index.js";
 import { DurableStreamsContext, type QueryClientLike } from "./context.js";
 
 /** Props of {@link DurableStreamsProvider}. */
@@ -15,6 +20,12 @@ export interface DurableStreamsProviderProps {
    * Read once per client: a new object on each render is fine; another store needs another client.
    */
   checkpoints?: CheckpointStore;
+  /**
+   * Where durable producers (`useStreamProducer(url, { durable: true })`)
+   * store their messages until the server has them (`indexedDbOutbox()`);
+   * memory when absent. Read once per client, like `checkpoints`.
+   */
+  outbox?: OutboxStore;
   /** How long an unused stream session or producer lives on (StrictMode, quick navigations). Default 3000 ms. */
   gracePeriodMs?: number;
   /** Default render throttle of live views: `"frame"` (default), milliseconds, or `false`. */
@@ -38,11 +49,13 @@ export interface DurableStreamsProviderProps {
  * stream the same way, and released a grace period after the last one leaves.
  */
 export function DurableStreamsProvider(props: DurableStreamsProviderProps): ReactNode {
-  const { client, checkpoints, gracePeriodMs, throttle, checkpointIntervalMs, queryClient } = props;
+  const { client, checkpoints, outbox, gracePeriodMs, throttle, checkpointIntervalMs } = props;
   const crossTab = props.crossTab ?? true;
+  const { queryClient } = props;
   const runtime = runtimeFor({
     client,
     checkpoints,
+    outbox,
     gracePeriodMs,
     throttle,
     checkpointIntervalMs,
@@ -58,7 +71,7 @@ export function DurableStreamsProvider(props: DurableStreamsProviderProps): Reac
  * One runtime per client and settings, kept outside React: state the
  * provider held itself would be thrown away whenever a Suspense boundary
  * above it suspends before the first commit, and each retry would open new
- * sessions that never become ready. `checkpoints` is taken from the first
+ * sessions that never become ready. `checkpoints` and `outbox` are taken from the first
  * provider for a client and settings (the documented
  * `checkpoints={indexedDbCheckpoints()}` is a new object on every render); to
  * use another store, use another client.

@@ -2,7 +2,7 @@
 
 import { useMemo, useSyncExternalStore } from "react";
 import type { Offset, ProducerMessage, ProducerOptions } from "../client/index.js";
-import { observeProducer, type ProducerStatus } from "../sync/index.js";
+import { observeProducer, type ProducerStatus, type SharedProducerSpec } from "../sync/index.js";
 import { useStreamsContext } from "./context.js";
 import { useIsomorphicLayoutEffect } from "./isomorphic-layout-effect.js";
 
@@ -12,6 +12,20 @@ export type { ProducerStatus };
 export interface UseStreamProducerOptions extends ProducerOptions {
   /** The producer id. Default: this tab's id, kept in sessionStorage (two tabs never share one). */
   producerId?: string;
+  /**
+   * Store every message in the provider's `outbox` (`indexedDbOutbox()`)
+   * before it is sent, with the producer id, epoch and sequence it goes out
+   * with. What is not acknowledged when the page goes (a reload, a crash, a
+   * closed tab, offline for a day) is sent again, unchanged, by the next page
+   * of this tab, or by the next tab of the app to open a durable producer if
+   * this tab is gone; the server drops what it already has, so each message
+   * is stored exactly once. Network failures are retried until they succeed
+   * (`deliveryTimeoutMs` defaults to `Infinity`). Messages the server refuses
+   * on that re-send (fenced, closed, gone) come back in `error`, an
+   * `UndeliveredError` holding them. Fixed by the first user of the producer.
+   * Default false.
+   */
+  durable?: boolean;
 }
 
 /** What {@link useStreamProducer} returns. */
@@ -39,6 +53,12 @@ export interface StreamProducerResult {
   lastOffset: Offset | undefined;
   epoch: number;
   /**
+   * The messages written and not yet acknowledged, in order (durable: an
+   * earlier page's first). Show them as pending until they arrive in the
+   * stream; `mergePending` does that for a list.
+   */
+  pending: readonly ProducerMessage[];
+  /**
    * The producer id in use: the `producerId` option, else this tab's own id
    * (stable across reloads of the tab, different in every other tab). Tag
    * messages with it to tell this tab's writes from everyone else's.
@@ -57,7 +77,7 @@ export function useStreamProducer(
 ): StreamProducerResult {
   const { runtime } = useStreamsContext();
   const { producerId, ...rest } = options;
-  const producerOptions: ProducerOptions = { autoClaim: true, lingerMs: 0, ...rest };
+  const producerOptions: SharedProducerSpec = { autoClaim: true, lingerMs: 0, ...rest };
   const observer = useMemo(
     () => observeProducer(runtime, url, producerId, producerOptions),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- options reach it through setOptions

@@ -28,7 +28,15 @@ export {
   sharedProducer,
   type ProducerActions,
   type ProducerObserver,
+  type SharedProducerSpec,
 } from "./runtime-producers.js";
+export {
+  memoryOutbox,
+  type OutboxChange,
+  type OutboxCursor,
+  type OutboxRecord,
+  type OutboxStore,
+} from "./outbox-store.js";
 export { type ProducerSnapshot, type ProducerStatus } from "./producer-snapshot.js";
 export { type ObserveOptions, type StreamObserver } from "./observer.js";
 export { holdUntilReady } from "./suspense-hold.js";
@@ -42,3 +50,4 @@ export {
 } from "./inspection.js";
 export { StreamsRuntime, type StreamsRuntimeOptions, type ViewShape } from "./runtime.js";
 export { initialSnapshot, type StreamSnapshot, type DurableStreamStatus } from "./status.js";
+export { mergePending, type MergedItem } from "./pending.js";

@@ -1,4 +1,4 @@
-import type { Offset } from "../client/index.js";
+import type { Offset, ProducerMessage } from "../client/index.js";
 
 /**
  * Where a producer stands: `sending` while anything is pending or on the
@@ -17,6 +17,11 @@ export interface ProducerSnapshot {
   readonly inFlightCount: number;
   readonly lastOffset: Offset | undefined;
   readonly epoch: number;
+  /**
+   * The messages written and not yet acknowledged, in order (with a durable
+   * producer, an earlier page's first): show them as pending in a view.
+   */
+  readonly pending: readonly ProducerMessage[];
 }
 
 /** What a snapshot reads off a producer (an `IdempotentProducer` has all of it). */
@@ -26,6 +31,7 @@ export interface ProducerFacts {
   readonly inFlightCount: number;
   readonly lastOffset: Offset | undefined;
   readonly epoch: number;
+  readonly pending: readonly ProducerMessage[];
 }
 
 /** A producer before it exists (server rendering, before the first subscribe). */
@@ -36,6 +42,7 @@ export const IDLE_PRODUCER: ProducerSnapshot = {
   inFlightCount: 0,
   lastOffset: undefined,
   epoch: 0,
+  pending: [],
 };
 
 /**
@@ -48,8 +55,9 @@ export function producerSnapshot(
   error: Error | undefined,
   previous: ProducerSnapshot,
 ): ProducerSnapshot {
-  const { stopped, pendingCount, inFlightCount, lastOffset, epoch } = facts;
-  const busy = pendingCount + inFlightCount > 0;
+  const { stopped, pendingCount, inFlightCount, lastOffset, epoch, pending } = facts;
+  // An earlier page's messages being sent again count as busy too.
+  const busy = pendingCount + inFlightCount + pending.length > 0;
   const status = stopped ? "stopped" : error && !busy ? "error" : busy ? "sending" : "idle";
   const same =
     previous.status === status &&
@@ -57,6 +65,9 @@ export function producerSnapshot(
     previous.pendingCount === pendingCount &&
     previous.inFlightCount === inFlightCount &&
     previous.lastOffset === lastOffset &&
-    previous.epoch === epoch;
-  return same ? previous : { status, error, pendingCount, inFlightCount, lastOffset, epoch };
+    previous.epoch === epoch &&
+    previous.pending === pending;
+  return same
+    ? previous
+    : { status, error, pendingCount, inFlightCount, lastOffset, epoch, pending };
 }

@@ -1,8 +1,14 @@
 import {
   IdempotentProducer,
+  ProducerClosedError,
   type DurableStreamClient,
+  type DurableStream,
   type ProducerOptions,
+  type UndeliveredError,
 } from "../client/index.js";
+import { holdProducerId } from "./outbox-locks.js";
+import type { OutboxStore } from "./outbox-store.js";
+import { producerOutbox, type ProducerOutbox } from "./outbox.js";
 import { onPageExit } from "./page-exit.js";
 import type { Lifecycle } from "./registry.js";
 
@@ -66,31 +72,83 @@ function randomId(): string {
     : Math.random().toString(36).slice(2) + Date.now().toString(36);
 }
 
+/** Distinct and increasing per outbox made in this page: tells its records from earlier ones. */
+let outboxesMade = 0;
+const outboxStamp = () => Date.now() * 1000 + (outboxesMade++ % 1000);
+
+/** Hears a shared producer's outbox: `pending` changed, or (with an error) earlier messages could not be delivered. */
+export type OutboxListener = (undelivered?: UndeliveredError) => void;
+
 /**
  * A producer shared by every component of this tab that writes to one stream.
  * It is flushed when the page is hidden or left, and detached (never closed:
- * that would end the stream for everyone) once its last user is gone.
+ * that would end the stream for everyone) once its last user is gone. With
+ * an outbox store (durable), every message is stored before it is sent and
+ * sent again by the next page (or an adopting tab) if it was not delivered.
  */
 export class SharedProducer implements Lifecycle {
   readonly producer: IdempotentProducer;
   /** The stream URL as given (for diagnostics). */
   readonly url: string;
+  readonly outbox: ProducerOutbox;
+  readonly durable: boolean;
+  private readonly stream: DurableStream;
+  private readonly recovery = new AbortController();
   private removePageListeners: (() => void) | undefined;
 
-  constructor(client: DurableStreamClient, url: string, id: string, options: ProducerOptions) {
+  constructor(
+    client: DurableStreamClient,
+    url: string,
+    id: string,
+    options: ProducerOptions,
+    /** Where its messages are stored before they are sent; none: memory only (just `pending`). */
+    store?: OutboxStore,
+  ) {
     this.url = url;
-    const stream = client.stream(url);
+    const stream = (this.stream = client.stream(url));
     const epochKey = JSON.stringify([stream.url, id]);
     const epoch = nextEpoch(epochKey, options.epoch ?? 0);
-    this.producer = new IdempotentProducer(stream, id, { ...options, epoch });
+    this.durable = store !== undefined;
+    this.outbox = producerOutbox(store, id, stream.url, outboxStamp(), {
+      changed: () => this.outboxListeners.forEach((listener) => listener()),
+      undelivered: (error) => this.undelivered(error),
+    });
+    // A durable message waits out the network for as long as it takes: it is stored meanwhile.
+    const deliveryTimeoutMs = options.deliveryTimeoutMs ?? (this.durable ? Infinity : undefined);
+    this.producer = new IdempotentProducer(stream, id, {
+      ...options,
+      epoch,
+      deliveryTimeoutMs,
+      journal: this.outbox.journal,
+    });
     rememberEpoch(epochKey, epoch);
     // autoClaim may move to a higher epoch; the next producer must start above it.
     this.producer.on("change", () => rememberEpoch(epochKey, this.producer.epoch));
   }
 
+  private readonly outboxListeners = new Set<OutboxListener>();
+
+  /** Hears `outbox.pending` change and undelivered messages. Returns the unsubscribe function. */
+  listen(listener: OutboxListener): () => void {
+    this.outboxListeners.add(listener);
+    return () => this.outboxListeners.delete(listener);
+  }
+
+  /** Earlier messages could not be delivered: to the listeners, or said on the console if nobody listens. */
+  undelivered(error: UndeliveredError): void {
+    if (this.outboxListeners.size === 0) {
+      console.warn(`[react-durable-streams] ${error.message}`, error.messages);
+    }
+    this.outboxListeners.forEach((listener) => listener(error));
+  }
+
   start(): void {
     // An append made as the page closes must not wait for a HEAD first.
     this.producer.prepare();
+    if (this.durable) {
+      const { id } = this.producer;
+      this.outbox.recover(this.stream.producerHost, holdProducerId(id), this.recovery.signal);
+    }
     this.removePageListeners ??= onPageExit(() => {
       if (!this.producer.stopped) void this.producer.flush().catch(() => undefined);
     });
@@ -99,6 +157,8 @@ export class SharedProducer implements Lifecycle {
   async stop(): Promise<void> {
     this.removePageListeners?.();
     this.removePageListeners = undefined;
+    this.outbox.keep();
+    this.recovery.abort(new ProducerClosedError(this.stream.url, "detached"));
     await this.producer.detach();
   }
 }

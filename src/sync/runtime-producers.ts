@@ -1,4 +1,6 @@
-import type { IdempotentProducer, ProducerOptions } from "../client/index.js";
+import type { IdempotentProducer, ProducerOptions, UndeliveredError } from "../client/index.js";
+import { adoptOrphans } from "./outbox-locks.js";
+import { memoryOutbox, type OutboxStore } from "./outbox-store.js";
 import { IDLE_PRODUCER, producerSnapshot, type ProducerSnapshot } from "./producer-snapshot.js";
 import { SharedProducer, tabProducerId } from "./producers.js";
 import type { StreamsRuntime } from "./runtime.js";
@@ -14,16 +16,22 @@ export function producerKey(url: string, id: string | undefined): string {
   return JSON.stringify([url, id ?? tabProducerId()]);
 }
 
+/** How a shared producer is made: its options, and whether it keeps an outbox in the runtime's store. */
+export interface SharedProducerSpec extends ProducerOptions {
+  /** Every message stored (the runtime's outbox store) before it is sent; see `useStreamProducer`. */
+  durable?: boolean | undefined;
+}
+
 /** The shared producer for a stream and producer id (the tab's id by default), made if missing. */
 export function sharedProducer(
   runtime: StreamsRuntime,
   url: string,
   id: string | undefined,
-  options: ProducerOptions,
+  spec: SharedProducerSpec,
 ): SharedProducer {
   const producerId = id ?? tabProducerId();
   return runtime.producers.get(producerKey(url, producerId), () =>
-    createProducer(runtime, url, producerId, options),
+    createProducer(runtime, url, producerId, spec),
   );
 }
 
@@ -32,21 +40,42 @@ export function retainSharedProducer(
   runtime: StreamsRuntime,
   url: string,
   id: string | undefined,
-  options: ProducerOptions,
+  spec: SharedProducerSpec,
 ): () => void {
   const producerId = id ?? tabProducerId();
   return runtime.producers.acquire(producerKey(url, producerId), () =>
-    createProducer(runtime, url, producerId, options),
+    createProducer(runtime, url, producerId, spec),
   );
+}
+
+/** Outbox stores whose orphans this page has set out to adopt. */
+const adopting = new WeakSet<OutboxStore>();
+
+/**
+ * Sets out to adopt the orphans of the runtime's outbox store: now (the
+ * first durable producer of a page), and whenever the network returns (a tab
+ * closed while offline leaves them for the tabs still open). What cannot be
+ * delivered of them is reported to `adopter`.
+ */
+function adoptOrphansOf(runtime: StreamsRuntime, store: OutboxStore, adopter: SharedProducer) {
+  if (adopting.has(store)) return;
+  adopting.add(store);
+  const report = (error: UndeliveredError) => adopter.undelivered(error);
+  const adopt = () => void adoptOrphans(store, runtime.client, report).catch(() => undefined);
+  adopt();
+  if (typeof window !== "undefined") window.addEventListener("online", adopt);
 }
 
 function createProducer(
   runtime: StreamsRuntime,
   url: string,
   id: string,
-  options: ProducerOptions,
+  spec: SharedProducerSpec,
 ): SharedProducer {
-  const shared = new SharedProducer(runtime.client, url, id, options);
+  const { durable, ...options } = spec;
+  const store = durable ? (runtime.outbox ??= memoryOutbox()) : undefined;
+  const shared = new SharedProducer(runtime.client, url, id, options, store);
+  if (store) adoptOrphansOf(runtime, store, shared);
   shared.producer.on("change", runtime.changed);
   return shared;
 }
@@ -70,7 +99,7 @@ export interface ProducerObserver extends ProducerActions {
   getSnapshot(): ProducerSnapshot;
   getServerSnapshot(): ProducerSnapshot;
   /** The options to make the producer with, if it is made later. */
-  setOptions(options: ProducerOptions): void;
+  setOptions(options: SharedProducerSpec): void;
 }
 
 /** An observer of the shared producer for a stream and producer id (the tab's id by default). No I/O. */
@@ -78,7 +107,7 @@ export function observeProducer(
   runtime: StreamsRuntime,
   url: string,
   id: string | undefined,
-  options: ProducerOptions,
+  options: SharedProducerSpec,
 ): ProducerObserver {
   const producerId = id ?? tabProducerId();
   const key = producerKey(url, producerId);
@@ -93,22 +122,33 @@ export function observeProducer(
     subscribe(listener) {
       const release = retainSharedProducer(runtime, url, producerId, latest);
       const notify = () => scheduler.schedule(listener, runtime.throttle);
-      const target = producer();
-      const offChange = target.on("change", notify);
-      const offError = target.on("error", (failure) => {
+      const shared = sharedProducer(runtime, url, producerId, latest);
+      const target = shared.producer;
+      const failed = (failure: Error) => {
         error = failure;
         notify();
-      });
+      };
+      const offChange = target.on("change", notify);
+      const offError = target.on("error", failed);
+      const offOutbox = shared.listen((undelivered) =>
+        undelivered ? failed(undelivered) : notify(),
+      );
       return () => {
         offChange();
         offError();
+        offOutbox();
         scheduler.cancel(listener);
         release();
       };
     },
     getSnapshot() {
       const shared = runtime.producers.peek(key);
-      if (shared) snapshot = producerSnapshot(shared.producer, error, snapshot);
+      if (shared) {
+        const { stopped, pendingCount, inFlightCount, lastOffset, epoch } = shared.producer;
+        const { pending } = shared.outbox;
+        const facts = { stopped, pendingCount, inFlightCount, lastOffset, epoch, pending };
+        snapshot = producerSnapshot(facts, error, snapshot);
+      }
       return snapshot;
     },
     getServerSnapshot: () => IDLE_PRODUCER,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { IdempotentProducer, NetworkError, ProducerClosedError } from "../../src/client/index.js";
 import { collectErrors, readBackText, within } from "../support/producer-wire.js";
 import { fakeNetwork, offlineAwareFetch } from "../support/fake-network.js";
+import { clearFaults, injectFault } from "../support/faults.js";
 import { delay } from "../support/read-helpers.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 
@@ -73,5 +74,38 @@ describe("a producer while the host is offline", () => {
     expect(errors[0]!.error).toBeInstanceOf(ProducerClosedError);
     expect(errors[0]!.info.outcomeUnknown).toBe(false);
     expect(errors[0]!.info.messages).toEqual(["b;"]);
+  });
+
+  it("the stream's content type out of reach: it keeps accepting appends and delivers them once the server answers", async () => {
+    const path = uniquePath("producer-head-down");
+    await testClient(server()).createStream(path, { contentType: "text/plain" });
+    // A handle that does not know the content type: the first batch needs a HEAD,
+    // and every HEAD fails (503) well past the client's own retries.
+    await injectFault(server().url, path, { status: 503, method: "HEAD", count: 12 });
+    const requests: string[] = [];
+    const counting = testClient(server(), {
+      warnOnHttp: false,
+      fetch: (input, init) => {
+        requests.push(init.method ?? "GET");
+        return globalThis.fetch(input, init);
+      },
+    });
+    const producer = new IdempotentProducer(counting.stream(path), "head-down", { lingerMs: 0 });
+    const errors = collectErrors(producer);
+    try {
+      producer.append("a;");
+      await delay(300);
+      expect(producer.stopped, "a HEAD that fails for now does not stop the producer").toBe(false);
+      expect(() => producer.append("b;")).not.toThrow();
+      expect(await within(producer.flush(), 10_000)).toBeUndefined();
+      expect(errors).toEqual([]);
+      expect(await readBackText(server().url, path)).toBe("a;b;");
+      const heads = requests.filter((method) => method === "HEAD").length;
+      // 12 refused, then one answered; backoff keeps them apart (no storm).
+      expect(heads).toBe(13);
+    } finally {
+      await clearFaults(server().url);
+      await producer.detach();
+    }
   });
 });

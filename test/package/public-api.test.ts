@@ -38,6 +38,7 @@ const CLIENT = [
   "StreamNotFoundError",
   "StreamResponse",
   "UnauthorizedError",
+  "UndeliveredError",
   "UnexpectedStatusError",
   "compareOffsets",
 ];
@@ -48,6 +49,8 @@ const REACT = [
   "StreamStatus",
   "StreamText",
   "memoryCheckpoints",
+  "memoryOutbox",
+  "mergePending",
   "useDurableStream",
   "useStreamProducer",
   "useStreamsRuntime",
@@ -60,7 +63,7 @@ describe("public API", () => {
   it.each([
     ["react-durable-streams", root, [...CLIENT, ...REACT]],
     ["react-durable-streams/client", client, CLIENT],
-    ["react-durable-streams/idb", idb, ["indexedDbCheckpoints"]],
+    ["react-durable-streams/idb", idb, ["indexedDbCheckpoints", "indexedDbOutbox"]],
     ["react-durable-streams/query", query, ["durableStreamQueryOptions"]],
     ["react-durable-streams/virtual", virtual, ["VirtualStreamList"]],
     [

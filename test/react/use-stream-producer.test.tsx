@@ -5,11 +5,13 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   IdempotentProducer,
   DurableStreamsProvider,
+  memoryOutbox,
   NetworkError,
   StreamNotFoundError,
   useStreamProducer,
   type DurableStreamClient,
   type FetchFunction,
+  type OutboxStore,
   type StreamsRuntime,
   type UseStreamProducerOptions,
 } from "../../src/react/index.js";
@@ -65,10 +67,11 @@ function mount(
   url: string,
   options: UseStreamProducerOptions = {},
   gracePeriodMs = GRACE_MS,
+  outbox?: OutboxStore,
 ) {
   const wrapper = ({ children }: { children: ReactNode }) => (
     <StrictMode>
-      <DurableStreamsProvider client={client} gracePeriodMs={gracePeriodMs}>
+      <DurableStreamsProvider client={client} gracePeriodMs={gracePeriodMs} outbox={outbox}>
         {children}
       </DurableStreamsProvider>
     </StrictMode>
@@ -330,5 +333,39 @@ describe("useStreamProducer", () => {
     expect(await readBack()).toBe("body.");
     expect(wire.requests.filter(hasStreamClosed)).toHaveLength(1);
     await waitFor(() => expect(result.current.producer.status).toBe("stopped"));
+  });
+
+  it("durable: pending shows the writes until acknowledged; a later page sends what an earlier one left, once", async () => {
+    const { wire, client, url, readBack } = await setup();
+    const outbox = memoryOutbox();
+    const held = wire.hold((request) => request.method === "POST");
+    const first = mount(client, url, { durable: true }, GRACE_MS, outbox);
+    act(() => {
+      first.result.current.producer.append("a;");
+      first.result.current.producer.append("b;");
+    });
+    await waitFor(() => expect(first.result.current.producer.pending).toEqual(["a;", "b;"]));
+    expect(first.result.current.producer.status).toBe("sending");
+    expect((await outbox.records()).map((record) => record.message)).toEqual(["a;", "b;"]);
+    // The page goes while its first batch is on the wire: the provider's runtime is disposed.
+    first.unmount();
+    void first.result.current.runtime.dispose();
+    runtimes.delete(first.result.current.runtime);
+
+    // The next page of this tab: another client (another runtime), the same outbox and tab id.
+    const next = testClient(server(), { warnOnHttp: false });
+    const second = mount(next, url, { durable: true }, GRACE_MS, outbox);
+    await waitFor(() => expect(second.result.current.producer.pending).toEqual([]), {
+      timeout: 5000,
+    });
+    act(() => second.result.current.producer.append("c;"));
+    await act(() => second.result.current.producer.flush());
+    expect(await readBack()).toBe("a;b;c;");
+    expect(await outbox.records()).toEqual([]);
+    held.release();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await readBack(), "the first page's batch, released late, is a duplicate").toBe(
+      "a;b;c;",
+    );
   });
 });

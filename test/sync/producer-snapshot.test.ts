@@ -15,6 +15,7 @@ const quiet: ProducerFacts = {
   inFlightCount: 0,
   lastOffset: "7",
   epoch: 1,
+  pending: [],
 };
 
 describe("producerSnapshot", () => {
@@ -30,6 +31,13 @@ describe("producerSnapshot", () => {
     ["stopped: stopped", { stopped: true }, undefined, "stopped"],
     ["stopped with a failure: stopped", { stopped: true }, failure, "stopped"],
     ["stopped with messages left: stopped", { stopped: true, pendingCount: 4 }, failure, "stopped"],
+    [
+      "an earlier page's messages being sent again: sending",
+      { pending: ["a"] },
+      undefined,
+      "sending",
+    ],
+    ["undelivered earlier messages, nothing left: error", {}, failure, "error"],
   ];
 
   it.each(rows)("%s", (_name, facts, error, status) => {
@@ -41,6 +49,7 @@ describe("producerSnapshot", () => {
       inFlightCount: all.inFlightCount,
       lastOffset: all.lastOffset,
       epoch: all.epoch,
+      pending: all.pending,
     });
   });
 
@@ -55,6 +64,7 @@ describe("producerSnapshot", () => {
     ["the offset", { lastOffset: "8" }, failure],
     ["the epoch", { epoch: 2 }, failure],
     ["stopping", { stopped: true }, failure],
+    ["the pending messages", { pending: ["b"] }, failure],
     ["the failure", {}, new NetworkError("again")],
     ["no failure any more", {}, undefined],
   ])("makes a new one when %s changes", (_name, facts, error) => {
@@ -71,6 +81,7 @@ describe("producerSnapshot", () => {
       inFlightCount: 0,
       lastOffset: undefined,
       epoch: 0,
+      pending: [],
     });
   });
 });

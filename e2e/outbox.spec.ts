@@ -1,0 +1,144 @@
+/**
+ * The durable outbox in real Chromium, with real IndexedDB and Web Locks,
+ * against the demo's board (`useStreamProducer(url, { durable: true })`),
+ * counting what the server stores: the board stream read back through the
+ * demo's proxy.
+ */
+import type { BrowserContext, Page } from "@playwright/test";
+import { DurableStreamClient } from "../src/client/index";
+import { expect, test, type Demo } from "./support/fixtures";
+import { runId } from "./support/streams-admin";
+
+async function storedTexts(demo: Demo, run: string): Promise<string[]> {
+  const client = new DurableStreamClient({ baseUrl: demo.baseUrl, warnOnHttp: false });
+  const response = await client.stream("/streams/board").read({ live: "off" });
+  const events = await response.json<{ text?: unknown }>();
+  return events.flatMap((event) =>
+    typeof event.text === "string" && event.text.includes(run) ? [event.text] : [],
+  );
+}
+
+async function openBoard(demo: Demo, context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await demo.open(page, "#/board", "board-input");
+  return page;
+}
+
+test("offline, 20 messages, the tab closed: the next tab of the app stores each once, in order", async ({
+  context,
+  demo,
+}) => {
+  const run = runId();
+  const first = await openBoard(demo, context);
+  await context.setOffline(true);
+  const sent: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const text = `offline ${run} ${i}`;
+    await first.getByTestId("board-input").fill(text);
+    await first.getByTestId("board-send").click();
+    sent.push(text);
+  }
+  // Shown at once, as pending.
+  await expect(first.getByTestId("board-pending-event")).toHaveCount(20);
+  expect(await storedTexts(demo, run), "nothing reached the server while offline").toEqual([]);
+  await first.close();
+
+  // The app cannot load offline: the network is back as the next tab opens.
+  await context.setOffline(false);
+  const second = await openBoard(demo, context);
+  await expect
+    .poll(() => storedTexts(demo, run), {
+      message: "the next tab adopts the closed tab's outbox",
+      timeout: 20_000,
+    })
+    .toEqual(sent);
+  await expect
+    .poll(async () =>
+      (await second.getByTestId("board-event-text").allTextContents()).filter((t) =>
+        t.includes(run),
+      ),
+    )
+    .toEqual(sent);
+  await second.waitForTimeout(500);
+  expect(await storedTexts(demo, run), "each once, in order, and nothing more").toEqual(sent);
+});
+
+test("a reload while offline: the reloaded tab shows its pending writes and sends them once when online", async ({
+  context,
+  demo,
+}) => {
+  const run = runId();
+  const page = await openBoard(demo, context);
+  // Offline for the stream's requests only, so that the app itself can reload.
+  let online = false;
+  await page.route("**/streams/board*", (route) =>
+    online ? route.continue() : route.abort("internetdisconnected"),
+  );
+  const sent = [0, 1, 2].map((i) => `pending ${run} ${i}`);
+  for (const text of sent) {
+    await page.getByTestId("board-input").fill(text);
+    await page.getByTestId("board-send").click();
+  }
+  await expect(page.getByTestId("board-pending-event")).toHaveCount(3);
+  await page.reload();
+  await expect(page.getByTestId("board-input")).toBeVisible({ timeout: 20_000 });
+  await expect(
+    page.getByTestId("board-pending-event"),
+    "after the reload the outbox shows them, still pending",
+  ).toHaveCount(3);
+  online = true;
+  await expect.poll(() => storedTexts(demo, run), { timeout: 20_000 }).toEqual(sent);
+  await expect(page.getByTestId("board-pending-event")).toHaveCount(0);
+  await page.waitForTimeout(500);
+  expect(await storedTexts(demo, run), "each once").toEqual(sent);
+});
+
+test("a page killed in the middle of a flush of 500 messages: all 500 stored once after reopening", async ({
+  context,
+  demo,
+  request,
+}) => {
+  const run = runId();
+  const page = await openBoard(demo, context);
+  const producerId = await page.evaluate(() =>
+    sessionStorage.getItem("react-durable-streams:tab-id"),
+  );
+  expect(producerId, "the board's producer id is this tab's").toBeTruthy();
+  // A slow server for this tab's appends, so that the flush takes many seconds.
+  const slow = (ms: number) =>
+    request.post(demo.href("/api/append-delay"), { data: { producerId, ms } });
+  expect((await slow(400)).status()).toBe(200);
+  const sent = Array.from({ length: 500 }, (_, i) => `burst ${run} ${i}`);
+  try {
+    await page.evaluate(async (texts) => {
+      const append = (window as { boardAppend?: (text: string) => void }).boardAppend!;
+      for (const [index, text] of texts.entries()) {
+        append(text);
+        // Over many tasks, so that the flush takes many batches.
+        if (index % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    }, sent);
+    // Polled closely: the crash is to land while later batches are on their way.
+    for (let i = 0; i < 500 && (await storedTexts(demo, run)).length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Crash the renderer: no pagehide, no unload, nothing more of its JavaScript runs.
+    const cdp = await context.newCDPSession(page);
+    const crashed = page.waitForEvent("crash");
+    void cdp.send("Page.crash").catch(() => undefined);
+    await crashed;
+  } finally {
+    await slow(0);
+  }
+  const atCrash = (await storedTexts(demo, run)).length;
+  expect(atCrash, "the server had only part of them when the page died").toBeLessThan(500);
+
+  await openBoard(demo, context);
+  await expect
+    .poll(async () => (await storedTexts(demo, run)).length, { timeout: 30_000 })
+    .toBe(500);
+  await page.waitForTimeout(500).catch(() => undefined);
+  const stored = await storedTexts(demo, run);
+  expect(stored, "each once, in order").toEqual(sent);
+  console.log(`outbox crash test: ${atCrash} of 500 stored when the page died`);
+});
