@@ -108,7 +108,14 @@ test("a page killed in the middle of a flush of 500 messages: all 500 stored onc
   const slow = (ms: number) =>
     request.post(demo.href("/api/append-delay"), { data: { producerId, ms } });
   expect((await slow(400)).status()).toBe(200);
-  const sent = Array.from({ length: 500 }, (_, i) => `burst ${run} ${i}`);
+  const board = new DurableStreamClient({ baseUrl: demo.baseUrl, warnOnHttp: false }).stream(
+    "/streams/board",
+  );
+  const tailBefore = (await board.head()).offset;
+  // About 2 KB each: past the opening batch, the flush is one large batch, too large for
+  // `keepalive`, so the crash cancels it while the slow server holds it.
+  const padding = "x".repeat(2000);
+  const sent = Array.from({ length: 500 }, (_, i) => `burst ${run} ${i} ${padding}`);
   try {
     await page.evaluate(async (texts) => {
       const append = (window as { boardAppend?: (text: string) => void }).boardAppend!;
@@ -118,9 +125,10 @@ test("a page killed in the middle of a flush of 500 messages: all 500 stored onc
         if (index % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }, sent);
-    // Polled closely: the crash is to land while later batches are on their way.
-    for (let i = 0; i < 500 && (await storedTexts(demo, run)).length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    // Polled closely (a HEAD: the board is long by now): the crash is to land once the
+    // first batch is stored, while the next one is held by the slow server.
+    for (let i = 0; i < 1000 && (await board.head()).offset === tailBefore; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     // Crash the renderer: no pagehide, no unload, nothing more of its JavaScript runs.
     const cdp = await context.newCDPSession(page);

@@ -1,6 +1,8 @@
 import { createStore, get, promisifyRequest, values, type UseStore } from "idb-keyval";
 import {
-  memoryOutbox,
+  durableOutbox,
+  memoryOutboxStore,
+  type Outbox,
   type OutboxChange,
   type OutboxCursor,
   type OutboxRecord,
@@ -32,6 +34,14 @@ const recordKey = (record: OutboxRecord): IDBValidKey => [
 const cursorKey = (producerId: string, url: string): IDBValidKey => ["cursor", producerId, url];
 
 /**
+ * The durable producers' outbox in IndexedDB, for the provider's `outbox`
+ * prop (see {@link indexedDbOutboxStore}).
+ */
+export function indexedDbOutbox(options: IndexedDbOutboxOptions = {}): Outbox {
+  return durableOutbox(indexedDbOutboxStore(options));
+}
+
+/**
  * An {@link OutboxStore} in IndexedDB (through idb-keyval, in a database of
  * its own): durable producers' messages, and where each producer id's
  * numbering stands, until the server has them. Every change is one
@@ -41,8 +51,8 @@ const cursorKey = (producerId: string, url: string): IDBValidKey => ["cursor", p
  * first use: `kind` then reads `"memory"`, and writes survive only as long
  * as the page.
  */
-export function indexedDbOutbox(options: IndexedDbOutboxOptions = {}): OutboxStore {
-  const fallback = memoryOutbox();
+function indexedDbOutboxStore(options: IndexedDbOutboxOptions): OutboxStore {
+  const fallback = memoryOutboxStore();
   let failed = typeof indexedDB === "undefined";
   let reported = false;
   let store: UseStore | undefined;

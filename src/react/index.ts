@@ -69,9 +69,11 @@ export {
 } from "../client/index.js";
 export {
   memoryCheckpoints,
+  durableOutbox,
   memoryOutbox,
   mergePending,
   type MergedItem,
+  type Outbox,
   type OutboxChange,
   type OutboxCursor,
   type OutboxRecord,

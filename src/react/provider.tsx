@@ -3,12 +3,7 @@
 import { useMemo, type ReactNode } from "react";
 import type { StreamsRuntimeOptions } from "../sync/index.js";
 import type { DurableStreamClient } from "../client/index.js";
-import {
-  StreamsRuntime,
-  type CheckpointStore,
-  type OutboxStore,
-  type Throttle,
-} from "../sync/index.js";
+import { StreamsRuntime, type CheckpointStore, type Outbox, type Throttle } from "../sync/index.js";
 import { DurableStreamsContext, type QueryClientLike } from "./context.js";
 
 /** Props of {@link DurableStreamsProvider}. */
@@ -25,7 +20,7 @@ export interface DurableStreamsProviderProps {
    * store their messages until the server has them (`indexedDbOutbox()`);
    * memory when absent. Read once per client, like `checkpoints`.
    */
-  outbox?: OutboxStore;
+  outbox?: Outbox;
   /** How long an unused stream session or producer lives on (StrictMode, quick navigations). Default 3000 ms. */
   gracePeriodMs?: number;
   /** Default render throttle of live views: `"frame"` (default), milliseconds, or `false`. */

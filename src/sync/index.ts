@@ -30,8 +30,9 @@ export {
   type ProducerObserver,
   type SharedProducerSpec,
 } from "./runtime-producers.js";
+export { durableOutbox, memoryOutbox, type Outbox, type ResendJob } from "./outbox-engine.js";
 export {
-  memoryOutbox,
+  memoryOutboxStore,
   type OutboxChange,
   type OutboxCursor,
   type OutboxRecord,

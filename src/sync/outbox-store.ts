@@ -59,8 +59,8 @@ export function outboxKey(record: Pick<OutboxRecord, "producerId" | "url" | "ord
   return JSON.stringify([record.producerId, record.url, record.order]);
 }
 
-/** An outbox in memory: lost on reload; for tests, servers, and where IndexedDB is missing. */
-export function memoryOutbox(): OutboxStore {
+/** Outbox storage in memory: lost on reload; for tests, servers, and where IndexedDB is missing. */
+export function memoryOutboxStore(): OutboxStore {
   const records = new Map<string, OutboxRecord>();
   const cursors = new Map<string, OutboxCursor>();
   return {

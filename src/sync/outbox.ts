@@ -1,7 +1,7 @@
 import type { ProducerMessage, UndeliveredError } from "../client/index.js";
 import type { ProducerJournal } from "../client/producer-journal.js";
 import type { ProducerHost } from "../client/producer-options.js";
-import { replayRecords } from "./outbox-replay.js";
+import type { Outbox } from "./outbox-engine.js";
 import {
   outboxKey,
   type OutboxCursor,
@@ -19,10 +19,10 @@ export interface ProducerOutbox {
   /** Written and not yet acknowledged, in order: earlier pages' first. Same array until it changes. */
   readonly pending: readonly ProducerMessage[];
   /**
-   * Re-sends what earlier pages left, once `turn` (this tab's hold on the
-   * producer id) resolves; the producer sends nothing before it is done.
+   * Re-sends what earlier pages left (durable only), once this tab holds the
+   * producer id; the producer sends nothing before it is done.
    */
-  recover(host: ProducerHost, turn: Promise<void>, signal: AbortSignal): void;
+  recover(host: ProducerHost, signal: AbortSignal): void;
   /** The producer is detaching: what it has not delivered stays stored for the next page. */
   keep(): void;
 }
@@ -133,12 +133,12 @@ function outboxJournal(state: JournalState): ProducerJournal {
 }
 
 /**
- * The outbox of `producerId` on the stream at `url`, kept in `store` (none:
+ * The outbox of `producerId` on the stream at `url`, kept in `outbox` (none:
  * in memory only, for `pending`). `pageStamp` tells this page's records from
  * earlier pages'.
  */
 export function producerOutbox(
-  store: OutboxStore | undefined,
+  outbox: Outbox | undefined,
   producerId: string,
   url: string,
   pageStamp: number,
@@ -148,13 +148,14 @@ export function producerOutbox(
   let recovered: readonly OutboxRecord[] = [];
   let keeping = false;
   let recovering: Promise<void> | undefined;
-  let pending: readonly ProducerMessage[] = [];
+  // Made when read, not on every append: a burst of appends would copy it once per message.
+  let pending: readonly ProducerMessage[] | undefined = [];
   const changed = () => {
-    pending = [...recovered, ...mine.values()].map((record) => record.message);
+    pending = undefined;
     events.changed();
   };
   const journal = outboxJournal({
-    writer: outboxWriter(store),
+    writer: outboxWriter(outbox?.store),
     producerId,
     url,
     pageStamp,
@@ -167,42 +168,20 @@ export function producerOutbox(
   return {
     journal,
     get pending() {
-      return pending;
+      return (pending ??= [...recovered, ...mine.values()].map((record) => record.message));
     },
-    recover(host, turn, signal) {
-      if (!store || recovering) return;
-      const earlier = async () =>
-        (await store.records()).filter(
-          (record) =>
-            record.producerId === producerId && record.url === url && record.order[0] !== pageStamp,
-        );
+    recover(host, signal) {
+      if (!outbox || recovering) return;
       const show = (records: readonly OutboxRecord[]) => {
         recovered = records;
         changed();
       };
-      const run = async () => {
-        await turn;
-        show(await earlier());
-        if (recovered.length === 0) return;
-        const drop = (records: readonly OutboxRecord[]) =>
-          show(recovered.filter((record) => !records.includes(record)));
-        await replayRecords({
-          store,
-          host,
-          producerId,
-          records: recovered,
-          signal,
-          onDelivered: drop,
-          onUndelivered(error, records) {
-            drop(records);
-            events.undelivered(error);
-          },
-        });
-      };
+      const { undelivered } = events;
+      const job = { host, producerId, pageStamp, signal, show, undelivered };
       // Stopped before it was done (the producer detaches): the producer must send
       // nothing, or its new epoch would fence what is left; the rejection halts it.
       const stopped = () => signal.throwIfAborted();
-      const done = run().then(stopped, stopped);
+      const done = outbox.resend(job).then(stopped, stopped);
       recovering = done;
       done.then(
         () => (recovering = undefined),

@@ -6,8 +6,7 @@ import {
   type ProducerOptions,
   type UndeliveredError,
 } from "../client/index.js";
-import { holdProducerId } from "./outbox-locks.js";
-import type { OutboxStore } from "./outbox-store.js";
+import type { Outbox } from "./outbox-engine.js";
 import { producerOutbox, type ProducerOutbox } from "./outbox.js";
 import { onPageExit } from "./page-exit.js";
 import type { Lifecycle } from "./registry.js";
@@ -101,15 +100,15 @@ export class SharedProducer implements Lifecycle {
     url: string,
     id: string,
     options: ProducerOptions,
-    /** Where its messages are stored before they are sent; none: memory only (just `pending`). */
-    store?: OutboxStore,
+    /** Where its messages are stored before they are sent (durable); none: memory only (just `pending`). */
+    outbox?: Outbox,
   ) {
     this.url = url;
     const stream = (this.stream = client.stream(url));
     const epochKey = JSON.stringify([stream.url, id]);
     const epoch = nextEpoch(epochKey, options.epoch ?? 0);
-    this.durable = store !== undefined;
-    this.outbox = producerOutbox(store, id, stream.url, outboxStamp(), {
+    this.durable = outbox !== undefined;
+    this.outbox = producerOutbox(outbox, id, stream.url, outboxStamp(), {
       changed: () => this.outboxListeners.forEach((listener) => listener()),
       undelivered: (error) => this.undelivered(error),
     });
@@ -145,10 +144,7 @@ export class SharedProducer implements Lifecycle {
   start(): void {
     // An append made as the page closes must not wait for a HEAD first.
     this.producer.prepare();
-    if (this.durable) {
-      const { id } = this.producer;
-      this.outbox.recover(this.stream.producerHost, holdProducerId(id), this.recovery.signal);
-    }
+    this.outbox.recover(this.stream.producerHost, this.recovery.signal);
     this.removePageListeners ??= onPageExit(() => {
       if (!this.producer.stopped) void this.producer.flush().catch(() => undefined);
     });

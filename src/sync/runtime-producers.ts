@@ -1,6 +1,8 @@
-import type { IdempotentProducer, ProducerOptions, UndeliveredError } from "../client/index.js";
-import { adoptOrphans } from "./outbox-locks.js";
-import { memoryOutbox, type OutboxStore } from "./outbox-store.js";
+import {
+  InvalidArgumentError,
+  type IdempotentProducer,
+  type ProducerOptions,
+} from "../client/index.js";
 import { IDLE_PRODUCER, producerSnapshot, type ProducerSnapshot } from "./producer-snapshot.js";
 import { SharedProducer, tabProducerId } from "./producers.js";
 import type { StreamsRuntime } from "./runtime.js";
@@ -48,24 +50,6 @@ export function retainSharedProducer(
   );
 }
 
-/** Outbox stores whose orphans this page has set out to adopt. */
-const adopting = new WeakSet<OutboxStore>();
-
-/**
- * Sets out to adopt the orphans of the runtime's outbox store: now (the
- * first durable producer of a page), and whenever the network returns (a tab
- * closed while offline leaves them for the tabs still open). What cannot be
- * delivered of them is reported to `adopter`.
- */
-function adoptOrphansOf(runtime: StreamsRuntime, store: OutboxStore, adopter: SharedProducer) {
-  if (adopting.has(store)) return;
-  adopting.add(store);
-  const report = (error: UndeliveredError) => adopter.undelivered(error);
-  const adopt = () => void adoptOrphans(store, runtime.client, report).catch(() => undefined);
-  adopt();
-  if (typeof window !== "undefined") window.addEventListener("online", adopt);
-}
-
 function createProducer(
   runtime: StreamsRuntime,
   url: string,
@@ -73,11 +57,21 @@ function createProducer(
   spec: SharedProducerSpec,
 ): SharedProducer {
   const { durable, ...options } = spec;
-  const store = durable ? (runtime.outbox ??= memoryOutbox()) : undefined;
-  const shared = new SharedProducer(runtime.client, url, id, options, store);
-  if (store) adoptOrphansOf(runtime, store, shared);
+  const outbox = durable ? requireOutbox(runtime) : undefined;
+  const shared = new SharedProducer(runtime.client, url, id, options, outbox);
+  // The first durable producer of a page adopts the outboxes of tabs that are gone.
+  outbox?.adopt(runtime.client, (error) => shared.undelivered(error));
   shared.producer.on("change", runtime.changed);
   return shared;
+}
+
+/** The provider's outbox, which a durable producer needs. */
+function requireOutbox(runtime: StreamsRuntime) {
+  if (runtime.outbox) return runtime.outbox;
+  throw new InvalidArgumentError(
+    "durable",
+    "needs an outbox on the provider: outbox={indexedDbOutbox()} (react-durable-streams/idb)",
+  );
 }
 
 /** A shared producer's writing methods; each makes the producer (not started) if missing. */
@@ -112,6 +106,7 @@ export function observeProducer(
   const producerId = id ?? tabProducerId();
   const key = producerKey(url, producerId);
   const { scheduler } = runtime;
+  if (options.durable) requireOutbox(runtime);
   let latest = options;
   let snapshot = IDLE_PRODUCER;
   // The latest batch failure: the producer's own lastError outlives later successes.

@@ -1,6 +1,6 @@
 import type { DurableStreamClient, LiveMode, Offset } from "../client/index.js";
 import { memoryCheckpoints, type CheckpointStore } from "./checkpoint-store.js";
-import type { OutboxStore } from "./outbox-store.js";
+import type { Outbox } from "./outbox-engine.js";
 import type { SharedProducer } from "./producers.js";
 import type { ReadAs, StreamReducer } from "./reducers.js";
 import { SharedRegistry } from "./registry.js";
@@ -16,8 +16,8 @@ export interface StreamsRuntimeOptions {
   client: DurableStreamClient;
   /** Where checkpoints go; memory when absent. */
   checkpoints?: CheckpointStore | undefined;
-  /** Where durable producers store their messages until delivered; memory when absent. */
-  outbox?: OutboxStore | undefined;
+  /** Where durable producers store their messages until delivered; durable producers need one. */
+  outbox?: Outbox | undefined;
   /** How long an unused session or producer lives on. Default 3000 ms. */
   gracePeriodMs?: number | undefined;
   /** Default render throttle of live views. Default `"frame"`. */
@@ -55,8 +55,8 @@ export interface ViewShape<Item, State> {
 export class StreamsRuntime {
   readonly client: DurableStreamClient;
   readonly checkpoints: CheckpointStore;
-  /** Where durable producers store their messages (made in memory by the first one if none was given). */
-  outbox: OutboxStore | undefined;
+  /** Where durable producers store their messages. */
+  readonly outbox: Outbox | undefined;
   readonly sessions: SharedRegistry<LiveSession<unknown, unknown>>;
   readonly producers: SharedRegistry<SharedProducer>;
   readonly scheduler = new RenderScheduler();

@@ -3,6 +3,7 @@ import type { Meta, StoryObj } from "@storybook/react-vite";
 import {
   StreamList,
   StreamStatus,
+  memoryOutbox,
   mergePending,
   useDurableStream,
   useStreamProducer,
@@ -150,5 +151,6 @@ export const DurableWrites: Story = {
     setup: (s) => {
       s.create(BOARD_URL, { contentType: "application/json" });
     },
+    provider: { outbox: memoryOutbox() },
   }),
 };

@@ -22,7 +22,7 @@ export interface StreamsParameter {
   server?: InMemoryStreamsOptions;
   provider?: Pick<
     DurableStreamsProviderProps,
-    "throttle" | "gracePeriodMs" | "checkpointIntervalMs"
+    "throttle" | "gracePeriodMs" | "checkpointIntervalMs" | "outbox"
   >;
 }
 

@@ -48,6 +48,7 @@ const REACT = [
   "StreamList",
   "StreamStatus",
   "StreamText",
+  "durableOutbox",
   "memoryCheckpoints",
   "memoryOutbox",
   "mergePending",

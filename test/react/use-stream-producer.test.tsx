@@ -11,7 +11,7 @@ import {
   useStreamProducer,
   type DurableStreamClient,
   type FetchFunction,
-  type OutboxStore,
+  type Outbox,
   type StreamsRuntime,
   type UseStreamProducerOptions,
 } from "../../src/react/index.js";
@@ -67,7 +67,7 @@ function mount(
   url: string,
   options: UseStreamProducerOptions = {},
   gracePeriodMs = GRACE_MS,
-  outbox?: OutboxStore,
+  outbox?: Outbox,
 ) {
   const wrapper = ({ children }: { children: ReactNode }) => (
     <StrictMode>
@@ -346,7 +346,7 @@ describe("useStreamProducer", () => {
     });
     await waitFor(() => expect(first.result.current.producer.pending).toEqual(["a;", "b;"]));
     expect(first.result.current.producer.status).toBe("sending");
-    expect((await outbox.records()).map((record) => record.message)).toEqual(["a;", "b;"]);
+    expect((await outbox.store.records()).map((record) => record.message)).toEqual(["a;", "b;"]);
     // The page goes while its first batch is on the wire: the provider's runtime is disposed.
     first.unmount();
     void first.result.current.runtime.dispose();
@@ -361,11 +361,17 @@ describe("useStreamProducer", () => {
     act(() => second.result.current.producer.append("c;"));
     await act(() => second.result.current.producer.flush());
     expect(await readBack()).toBe("a;b;c;");
-    expect(await outbox.records()).toEqual([]);
+    expect(await outbox.store.records()).toEqual([]);
     held.release();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await readBack(), "the first page's batch, released late, is a duplicate").toBe(
       "a;b;c;",
     );
+  });
+
+  it("durable without an outbox on the provider is an InvalidArgumentError while rendering", async () => {
+    const { client, url } = await setup();
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    expect(() => mount(client, url, { durable: true })).toThrow(/outbox=\{indexedDbOutbox\(\)\}/);
   });
 });

@@ -6,7 +6,7 @@ import { indexedDbOutbox } from "../../src/idb/index.js";
 import type { OutboxRecord } from "../../src/sync/index.js";
 
 let database = 0;
-const fresh = () => indexedDbOutbox({ database: `outbox-test-${database++}` });
+const fresh = () => indexedDbOutbox({ database: `outbox-test-${database++}` }).store;
 
 function record(counter: number, extra: Partial<OutboxRecord> = {}): OutboxRecord {
   return {
@@ -64,7 +64,7 @@ describe("indexedDbOutbox", () => {
     vi.stubGlobal("indexedDB", undefined);
     try {
       const onFallback = vi.fn();
-      const store = indexedDbOutbox({ onFallback });
+      const store = indexedDbOutbox({ onFallback }).store;
       expect(store.kind).toBe("memory");
       await store.write({ put: [record(0)] });
       await store.write({ put: [record(1)] });

@@ -14,7 +14,7 @@ import {
   UndeliveredError,
   type DurableStreamClient,
 } from "../../src/client/index.js";
-import { memoryOutbox, type OutboxStore } from "../../src/sync/outbox-store.js";
+import { memoryOutbox, type Outbox } from "../../src/sync/index.js";
 import { SharedProducer } from "../../src/sync/producers.js";
 import { Wire, eventually, readBackJson } from "../support/producer-wire.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
@@ -40,7 +40,7 @@ function openPage(
   client: DurableStreamClient,
   url: string,
   id: string,
-  store: OutboxStore,
+  store: Outbox,
   dies = false,
 ) {
   const page = new SharedProducer(client, url, id, { lingerMs: 0, autoClaim: true }, store);
@@ -81,7 +81,7 @@ describe("durable outbox", () => {
       for (let i = 0; i < 5; i++) first.producer.append({ n: i });
       await eventually(() => dying.wire.producerPosts.length > 0, 2000);
       // The first batch is on the wire (or applied): everything is in the store, numbered or not.
-      expect((await store.records()).map((r) => r.message)).toEqual(
+      expect((await store.store.records()).map((r) => r.message)).toEqual(
         [0, 1, 2, 3, 4].map((n) => ({ n })),
       );
 
@@ -91,7 +91,7 @@ describe("durable outbox", () => {
       const expected = [0, 1, 2, 3, 4, 5].map((n) => ({ n }));
       expect(await settles(() => stored(url), expected)).toEqual(expected);
       expect(second.outbox.pending).toEqual([]);
-      expect(await store.records(), "delivered records leave the store").toEqual([]);
+      expect(await store.store.records(), "delivered records leave the store").toEqual([]);
     },
   );
 
@@ -129,11 +129,11 @@ describe("durable outbox", () => {
     // Its batch is on the wire (and stays there): the detach stops its retries and keeps it.
     void first.stop();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await store.records()).map((r) => r.message)).toEqual(["kept"]);
+    expect((await store.store.records()).map((r) => r.message)).toEqual(["kept"]);
 
     openPage(testClient(server()), url, "tab-c", store);
     expect(await settles(() => stored(url), ["kept"])).toEqual(["kept"]);
-    expect(await settles(() => store.records(), [])).toEqual([]);
+    expect(await settles(() => store.store.records(), [])).toEqual([]);
   });
 
   it("fenced on the re-send: the messages come back in an UndeliveredError, and leave the store", async () => {
@@ -161,7 +161,7 @@ describe("durable outbox", () => {
     expect(errors[0]).toBeInstanceOf(UndeliveredError);
     expect(errors[0]!.messages).toEqual(["lost-1", "lost-2"]);
     expect(errors[0]!.producerId).toBe("tab-d");
-    expect(await store.records()).toEqual([]);
+    expect(await store.store.records()).toEqual([]);
     expect(second.outbox.pending).toEqual([]);
     expect(await stored(url)).toEqual(["usurper"]);
   });
