@@ -16,7 +16,7 @@ import { DurableStreamClient } from "../src/client/index.js";
 import { createApi } from "./server/api.js";
 import { Generations } from "./server/generations.js";
 import { LiveRequests } from "./server/live-requests.js";
-import { AppendDelays } from "./server/append-delays.js";
+import { AppendRefusals } from "./server/append-refusals.js";
 import { createProxy } from "./server/proxy.js";
 
 export interface DemoOptions {
@@ -72,8 +72,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const proxy = createProxy(streamsUrl);
     stops.push(() => proxy.close());
     const liveRequests = new LiveRequests();
-    const appendDelays = new AppendDelays();
-    const api = createApi(generations, liveRequests, appendDelays);
+    const appendRefusals = new AppendRefusals();
+    const api = createApi(generations, liveRequests, appendRefusals);
 
     // Vite attaches its HMR websocket to this server, so the server exists before Vite does.
     const server = createServer();
@@ -100,9 +100,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       const path = req.url ?? "/";
       if (path.startsWith("/streams/")) {
         liveRequests.track(req, res);
-        const delayMs = appendDelays.delayFor(req);
-        if (delayMs > 0) setTimeout(() => proxy.handle(req, res), delayMs);
-        else proxy.handle(req, res);
+        if (appendRefusals.refuses(req)) {
+          res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
+          res.end("Refused for the test (POST /api/append-refusals)\n");
+        } else proxy.handle(req, res);
       } else if (path.startsWith("/api/")) void api(req, res);
       else app(req, res);
     });

@@ -104,39 +104,34 @@ test("a page killed in the middle of a flush of 500 messages: all 500 stored onc
     sessionStorage.getItem("react-durable-streams:tab-id"),
   );
   expect(producerId, "the board's producer id is this tab's").toBeTruthy();
-  // A slow server for this tab's appends, so that the flush takes many seconds.
-  const slow = (ms: number) =>
-    request.post(demo.href("/api/append-delay"), { data: { producerId, ms } });
-  expect((await slow(400)).status()).toBe(200);
-  const board = new DurableStreamClient({ baseUrl: demo.baseUrl, warnOnHttp: false }).stream(
-    "/streams/board",
-  );
-  const tailBefore = (await board.head()).offset;
-  // About 2 KB each: past the opening batch, the flush is one large batch, too large for
-  // `keepalive`, so the crash cancels it while the slow server holds it.
-  const padding = "x".repeat(2000);
-  const sent = Array.from({ length: 500 }, (_, i) => `burst ${run} ${i} ${padding}`);
+  // The server goes down for this tab's appends after the first one: the flush
+  // is stuck in the middle, retrying, when the page dies.
+  const refuseAfter = (allow: number) =>
+    request.post(demo.href("/api/append-refusals"), { data: { producerId, allow } });
+  expect((await refuseAfter(1)).status()).toBe(200);
+  const sent = Array.from({ length: 500 }, (_, i) => `burst ${run} ${i}`);
   try {
     await page.evaluate(async (texts) => {
       const append = (window as { boardAppend?: (text: string) => void }).boardAppend!;
       for (const [index, text] of texts.entries()) {
         append(text);
-        // Over many tasks, so that the flush takes many batches.
+        // Over many tasks, so that the flush takes more than one batch.
         if (index % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }, sent);
-    // Polled closely (a HEAD: the board is long by now): the crash is to land once the
-    // first batch is stored, while the next one is held by the slow server.
-    for (let i = 0; i < 1000 && (await board.head()).offset === tailBefore; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await expect
+      .poll(async () => (await storedTexts(demo, run)).length, {
+        message: "the first batch is stored",
+      })
+      .toBeGreaterThan(0);
+    await page.waitForTimeout(500);
     // Crash the renderer: no pagehide, no unload, nothing more of its JavaScript runs.
     const cdp = await context.newCDPSession(page);
     const crashed = page.waitForEvent("crash");
     void cdp.send("Page.crash").catch(() => undefined);
     await crashed;
   } finally {
-    await slow(0);
+    await refuseAfter(-1);
   }
   const atCrash = (await storedTexts(demo, run)).length;
   expect(atCrash, "the server had only part of them when the page died").toBeLessThan(500);
@@ -145,8 +140,44 @@ test("a page killed in the middle of a flush of 500 messages: all 500 stored onc
   await expect
     .poll(async () => (await storedTexts(demo, run)).length, { timeout: 30_000 })
     .toBe(500);
-  await page.waitForTimeout(500).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 500));
   const stored = await storedTexts(demo, run);
   expect(stored, "each once, in order").toEqual(sent);
   console.log(`outbox crash test: ${atCrash} of 500 stored when the page died`);
+});
+
+test("default producer: appends made while the server is unreachable are accepted, retried without a storm, and stored once when it is back", async ({
+  context,
+  demo,
+}) => {
+  const run = runId();
+  const page = await context.newPage();
+  await demo.open(page, "?durable=0#/board", "board-input");
+  // Unreachable, while the browser still thinks it is online: every append is refused at once.
+  let attempts = 0;
+  let reachable = false;
+  await page.route("**/streams/board*", (route) => {
+    const request = route.request();
+    if (reachable || request.method() !== "POST") return route.continue();
+    attempts++;
+    return route.abort("connectionrefused");
+  });
+  const sent = [0, 1, 2].map((i) => `unreachable ${run} ${i}`);
+  for (const text of sent) {
+    await page.getByTestId("board-input").fill(text);
+    await page.getByTestId("board-send").click();
+  }
+  await page.waitForTimeout(3000);
+  expect(await storedTexts(demo, run)).toEqual([]);
+  expect(attempts, "retried with backoff, not in a storm").toBeGreaterThan(1);
+  expect(attempts).toBeLessThan(40);
+  // Still accepting appends while it waits.
+  await page.getByTestId("board-input").fill(`unreachable ${run} 3`);
+  await page.getByTestId("board-send").click();
+  sent.push(`unreachable ${run} 3`);
+  reachable = true;
+  await expect.poll(() => storedTexts(demo, run), { timeout: 30_000 }).toEqual(sent);
+  await page.waitForTimeout(500);
+  expect(await storedTexts(demo, run), "each once, in order").toEqual(sent);
+  console.log(`default producer while unreachable: ${attempts} refused attempts in about 3 s`);
 });

@@ -32,12 +32,21 @@ async function sendAndReload(page: Page, text: string): Promise<void> {
   await expect(page.getByTestId("board-input")).toBeVisible({ timeout: 20_000 });
 }
 
-test("an append in the same task as a reload is stored exactly once, 10 times in a row", async ({
-  page,
-  demo,
-}) => {
+for (const [name, query] of [
+  ["durable (the outbox)", ""],
+  ["default producer", "?durable=0"],
+] as const) {
+  test(`${name}: an append in the same task as a reload is stored exactly once, 10 times in a row`, async ({
+    page,
+    demo,
+  }) => {
+    await reloadTenTimes(page, demo, query);
+  });
+}
+
+async function reloadTenTimes(page: Page, demo: Demo, query: string): Promise<void> {
   const run = runId();
-  await demo.open(page, "#/board", "board-input");
+  await demo.open(page, `${query}#/board`, "board-input");
   const sent: string[] = [];
   for (let i = 0; i < 10; i++) {
     const text = `reload ${run} ${i}`;
@@ -59,4 +68,4 @@ test("an append in the same task as a reload is stored exactly once, 10 times in
       (await page.getByTestId("board-event-text").allTextContents()).filter((t) => t.includes(run)),
     )
     .toEqual(sent);
-});
+}

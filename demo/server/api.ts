@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AppendDelays } from "./append-delays.js";
+import type { AppendRefusals } from "./append-refusals.js";
 import type { LiveRequests } from "./live-requests.js";
 import type { Generations } from "./generations.js";
 
@@ -71,13 +71,14 @@ function generateOptions(body: unknown): { rate: number; tokens: number } {
  * - `GET /api/generations/<id>`: `{ id, url, tokens, rate, done }`.
  * - `GET /api/live-requests?path=<stream path>`: `{ open, peak, started }`, the
  *   live reads of that stream the server sees (`POST` resets peak and started).
- * - `POST /api/append-delay` `{ producerId, ms }`: that producer's appends
- *   reach the stream server `ms` late (0 ends it), for the outbox tests.
+ * - `POST /api/append-refusals` `{ producerId, allow }`: after that producer's
+ *   first `allow` appends, the rest are answered 503 (`allow: -1` ends it),
+ *   for the outbox tests.
  */
 export function createApi(
   generations: Generations,
   liveRequests: LiveRequests,
-  appendDelays: AppendDelays,
+  appendRefusals: AppendRefusals,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestUrl = new URL(req.url ?? "/", "http://localhost");
@@ -91,18 +92,17 @@ export function createApi(
         send(res, 200, liveRequests.of(stream));
         return;
       }
-      if (path === "/api/append-delay") {
+      if (path === "/api/append-refusals") {
         if (req.method !== "POST") throw new HttpError(405, "use POST");
-        const { producerId, ms } = (await readJson(req)) as { producerId?: unknown; ms?: unknown };
-        if (
-          typeof producerId !== "string" ||
-          typeof ms !== "number" ||
-          !(ms >= 0 && ms <= 60_000)
-        ) {
-          throw new HttpError(400, "give { producerId: string, ms: 0 to 60000 }");
+        const { producerId, allow } = (await readJson(req)) as {
+          producerId?: unknown;
+          allow?: unknown;
+        };
+        if (typeof producerId !== "string" || !Number.isSafeInteger(allow)) {
+          throw new HttpError(400, "give { producerId: string, allow: whole number (-1 ends it) }");
         }
-        appendDelays.set(producerId, ms);
-        send(res, 200, { producerId, ms });
+        appendRefusals.set(producerId, allow as number);
+        send(res, 200, { producerId, allow });
         return;
       }
       if (path === "/api/generate") {

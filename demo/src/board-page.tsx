@@ -32,6 +32,9 @@ function newBoardEvent(text: string, tab: string): BoardEvent {
 
 const eventKey = (event: unknown) => (isBoardEvent(event) ? event.id : undefined);
 
+/** `?durable=0` writes through the default producer instead (memory only), to compare. */
+const DURABLE = new URLSearchParams(window.location.search).get("durable") !== "0";
+
 /**
  * `#/board`: every tab appends events and sees everyone's, live. Writes are
  * durable: stored in IndexedDB before they are sent, shown as pending until
@@ -40,7 +43,7 @@ const eventKey = (event: unknown) => (isBoardEvent(event) ? event.id : undefined
  */
 export function BoardPage(): ReactNode {
   const board = useDurableStream<unknown>(BOARD_URL, { persist: "board" });
-  const producer = useStreamProducer(BOARD_URL, { durable: true });
+  const producer = useStreamProducer(BOARD_URL, { durable: DURABLE });
   const tab = producer.producerId;
   const [text, setText] = useState("");
   const events = mergePending(board.data.filter(isBoardEvent), producer.pending, eventKey);

@@ -23,6 +23,7 @@ export {
   type ProducerErrorListener,
 } from "./producer.js";
 export type { ProducerOptions } from "./producer-options.js";
+export type { ProducerJournal } from "./producer-journal.js";
 export type { ProducerMessage } from "./producer-batch.js";
 export type { ByteChunk, ChunkMeta, JsonBatch, TextChunk } from "./chunk.js";
 export type { LiveMode, ReadOptions, SseOptions } from "./read-options.js";

@@ -55,6 +55,7 @@ export {
   type ProducerChangeListener,
   type ProducerErrorInfo,
   type ProducerErrorListener,
+  type ProducerJournal,
   type ProducerMessage,
   type ProducerOptions,
   type ReadOptions,
