@@ -53,18 +53,12 @@ export function producerFormat(
     known() {
       if (json !== undefined) return Promise.resolve();
       const learn = async (): Promise<void> => {
-        for (let round = 0; ; round++) {
-          try {
-            return learned(await host.contentType());
-          } catch (error) {
-            const failure = asProducerError(error, url);
-            if (!failure.retryable || !alive()) {
-              onFailure(failure);
-              throw failure;
-            }
-            const delayMs = backoffDelay(context.retry, context.retry.maxRetries + round);
-            await retryWait(delayMs, undefined, context.network);
-          }
+        try {
+          learned(await patientContentType(host, alive));
+        } catch (error) {
+          const failure = asProducerError(error, url);
+          onFailure(failure);
+          throw failure;
         }
       };
       return (learning ??= learn());
@@ -77,4 +71,29 @@ export function producerFormat(
       );
     },
   };
+}
+
+/**
+ * The stream's content type, asked for until it is learned: a failure to
+ * reach the server (or a 5xx) is tried again with backoff past the client's
+ * own retries, and sooner when the network returns, while `keepGoing()`
+ * (and `signal` has not aborted). Rejects with a refusal (the stream is
+ * gone, say), or the last failure once `keepGoing()` says stop.
+ */
+export async function patientContentType(
+  host: ProducerHost,
+  keepGoing: () => boolean,
+  signal?: AbortSignal,
+): Promise<string> {
+  const { context, url } = host;
+  for (let round = 0; ; round++) {
+    try {
+      return host.knownContentType ?? (await host.contentType());
+    } catch (error) {
+      const failure = asProducerError(error, url);
+      if (!failure.retryable || !keepGoing() || signal?.aborted) throw failure;
+      const delayMs = backoffDelay(context.retry, context.retry.maxRetries + round);
+      await retryWait(delayMs, signal, context.network);
+    }
+  }
 }

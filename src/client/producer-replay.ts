@@ -1,6 +1,7 @@
 import { isJsonContentType } from "./content-type.js";
 import { batchBody, encodeMessage, type ProducerMessage } from "./producer-batch.js";
 import { BatchDelivery } from "./producer-delivery.js";
+import { patientContentType } from "./producer-format.js";
 import type { ProducerHost } from "./producer-options.js";
 import type { DynamicRecord } from "./options.js";
 import { sendProducerRequest, type ProducerOutcome } from "./producer-send.js";
@@ -16,7 +17,8 @@ export interface RecordedBatch {
  * Sends a recorded batch under `producerId` with its own epoch and sequence,
  * so that the server drops it if it holds it already. 429, 5xx and network
  * failures are retried until `signal` aborts (offline, it waits for the
- * network); resolves with what the server answered.
+ * network), and so is learning the stream's content type; resolves with
+ * what the server answered.
  */
 export async function resendBatch(
   host: ProducerHost,
@@ -25,7 +27,7 @@ export async function resendBatch(
   options: { signal?: AbortSignal | undefined; headers?: DynamicRecord | undefined } = {},
 ): Promise<ProducerOutcome> {
   const { context, url } = host;
-  const contentType = host.knownContentType ?? (await host.contentType());
+  const contentType = await patientContentType(host, () => true, options.signal);
   const json = isJsonContentType(contentType);
   const body = batchBody(
     batch.messages.map((message) => encodeMessage(message, json, context.json)),

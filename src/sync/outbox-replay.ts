@@ -1,4 +1,4 @@
-import { SequenceGapError, UndeliveredError, type DurableStreamError } from "../client/index.js";
+import { DurableStreamError, SequenceGapError, UndeliveredError } from "../client/index.js";
 import type { ProducerHost } from "../client/producer-options.js";
 import { resendBatch } from "../client/producer-replay.js";
 import { replayPlan } from "./outbox-plan.js";
@@ -49,8 +49,9 @@ export async function replayRecords(job: ReplayJob): Promise<void> {
         refusal = new SequenceGapError(host.url, outcome.expectedSeq, outcome.receivedSeq);
       }
     } catch (error) {
-      if (signal?.aborted) return;
-      refusal = error as DurableStreamError;
+      // Stopped, or a failure that is not the server's refusal: the records stay for later.
+      if (signal?.aborted || !(error instanceof DurableStreamError) || error.retryable) return;
+      refusal = error;
     }
     if (refusal === undefined) {
       await store.write({ remove: batch.records });

@@ -16,6 +16,7 @@ import {
 } from "../../src/client/index.js";
 import { memoryOutbox, type Outbox } from "../../src/sync/index.js";
 import { SharedProducer } from "../../src/sync/producers.js";
+import { clearFaults, injectFault } from "../support/faults.js";
 import { Wire, eventually, readBackJson } from "../support/producer-wire.js";
 import { sharedTestServer, testClient, uniquePath } from "../support/server.js";
 
@@ -181,5 +182,28 @@ describe("durable outbox", () => {
     held.release();
     await page.producer.flush();
     expect(page.outbox.pending).toEqual([]);
+  });
+
+  it("the next page cannot reach the server at first: it keeps the records and sends them once it can", async () => {
+    const url = await jsonStream();
+    const store = memoryOutbox();
+    const dying = dyingClient("before-server");
+    const first = openPage(dying.client, url, "tab-f", store, true);
+    first.producer.append("kept-1");
+    first.producer.append("kept-2");
+    await eventually(() => dying.wire.producerPosts.length > 0, 2000);
+    // The next page's HEAD (its handle does not know the content type) fails well past the
+    // client's retries; before the fix the re-send took that for a refusal and dropped them.
+    await injectFault(server().url, url, { status: 503, method: "HEAD", count: 10 });
+    try {
+      const second = openPage(testClient(server()), url, "tab-f", store);
+      const errors: unknown[] = [];
+      second.listen((error) => error && errors.push(error));
+      expect(await settles(() => stored(url), ["kept-1", "kept-2"])).toEqual(["kept-1", "kept-2"]);
+      expect(errors).toEqual([]);
+      expect(await store.store.records()).toEqual([]);
+    } finally {
+      await clearFaults(server().url);
+    }
   });
 });
